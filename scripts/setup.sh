@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up a machine for tdm-litellm and its tests: system packages
+# (git, Python 3, PostgreSQL), uv, the Node packages, the build, and the
+# `tdm-litellm` command on PATH. Safe to run again; it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have() { command -v "$1" >/dev/null 2>&1; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+have git || missing+=(git)
+have python3 || missing+=(python3 python3-venv python3-pip)
+if ! have initdb && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]} from Debian's packages"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+if ! have uv; then
+  echo "setup: installing uv from PyPI"
+  python3 -m pip install --quiet --user uv 2>/dev/null ||
+    python3 -m pip install --quiet uv
+fi
+
+npm ci --no-audit --no-fund
+npm run build
+npm link --no-audit --no-fund >/dev/null
+echo "setup: done; \`tdm-litellm --help\` lists the commands"

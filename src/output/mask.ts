@@ -1,0 +1,54 @@
+/**
+ * Masking of secrets. Every value that may be a key, a password or a
+ * credential goes through here before it reaches a terminal, a log or JSON.
+ */
+
+const SECRET_NAME =
+  /(key|token|secret|password|passwd|pwd|credential|auth|salt|database_url|dsn)/i;
+
+/** True when a variable or YAML key name suggests that its value is secret. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** Shows only the shape of a secret: `sk-…(24 chars)`. */
+export function maskSecret(value: string): string {
+  if (value.length === 0) return "(empty)";
+  const prefix = value.startsWith("sk-") ? "sk-" : "";
+  return `${prefix}…(${value.length} chars)`;
+}
+
+/** Replaces the password of every URL in the text with `***`. */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(
+    /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/\s]+)@/gi,
+    "$1***@",
+  );
+}
+
+/**
+ * Removes every known secret value from a text, longest first so that a
+ * value containing another is masked whole.
+ */
+export function redactKnownSecrets(
+  text: string,
+  secrets: Iterable<string>,
+): string {
+  const values = [...new Set(secrets)]
+    .filter((value) => value.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  let result = text;
+  for (const value of values) {
+    result = result.split(value).join(maskSecret(value));
+  }
+  return maskUrlPasswords(result);
+}
+
+/** Values of the environment whose names look secret. */
+export function secretValuesOf(
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => value !== undefined && isSecretName(name))
+    .map(([, value]) => value as string);
+}

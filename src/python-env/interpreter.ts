@@ -1,0 +1,130 @@
+import { execa } from "execa";
+import { UserError } from "../errors.js";
+
+export interface Interpreter {
+  path: string;
+  /** Such as `3.11.7`. */
+  version: string;
+}
+
+/** Interpreters tried in order when none is asked for: 3.11 to 3.13 first. */
+const PREFERRED = [
+  "python3.11",
+  "python3.12",
+  "python3.13",
+  "python3.10",
+  "python3",
+];
+
+export async function tryInspectInterpreter(
+  command: string,
+): Promise<Interpreter | undefined> {
+  try {
+    const { stdout } = await execa(command, [
+      "-c",
+      "import sys; print('.'.join(map(str, sys.version_info[:3]))); print(sys.executable)",
+    ]);
+    const [version, executable] = stdout.trim().split("\n");
+    if (!version || !executable) return undefined;
+    return { version, path: executable };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Picks the interpreter to build an environment with: the one asked for,
+ * else the first preferred one that the release's `requires-python`
+ * accepts. Says which were tried and why each was refused.
+ */
+export async function findInterpreterOrThrow(options: {
+  requested?: string | undefined;
+  requiresPython?: string | undefined;
+}): Promise<Interpreter> {
+  const { requested, requiresPython } = options;
+  const candidates = requested ? [requested] : PREFERRED;
+  const refused: string[] = [];
+  for (const candidate of candidates) {
+    const interpreter = await tryInspectInterpreter(candidate);
+    if (!interpreter) {
+      refused.push(`${candidate}: not found`);
+      continue;
+    }
+    if (requiresPython && !satisfies(interpreter.version, requiresPython)) {
+      refused.push(
+        `${candidate} (${interpreter.version}): the release requires Python ${requiresPython}`,
+      );
+      continue;
+    }
+    return interpreter;
+  }
+  throw new UserError("no usable Python interpreter", {
+    details: refused,
+    hint: requested
+      ? `pass \`--python\` an interpreter that satisfies ${requiresPython ?? "the release"}`
+      : `install Python 3.11 (\`apt-get install python3\`), or pass \`--python <path>\``,
+  });
+}
+
+/**
+ * Checks a version against a Python version constraint as PEP 440 or Poetry
+ * writes it (`>=3.9,<4.0`, `^3.10`, `~=3.11`). Only what `requires-python`
+ * uses in practice: release numbers, no pre-releases.
+ */
+export function satisfies(version: string, constraint: string): boolean {
+  return constraint
+    .split(/[,|]/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .every((part) => satisfiesOne(version, part));
+}
+
+function satisfiesOne(version: string, clause: string): boolean {
+  const match = /^(\^|~=|~|>=|<=|==|!=|>|<)?\s*([\d.*]+)$/.exec(clause);
+  if (!match) return true;
+  const [, operator = "==", bound = ""] = match;
+  const have = numbers(version);
+  if (bound.includes("*")) {
+    const prefix = numbers(bound.replace(/\.?\*$/, ""));
+    const same = prefix.every((part, index) => have[index] === part);
+    return operator === "!=" ? !same : same;
+  }
+  const want = numbers(bound);
+  const order = compare(have, want);
+  switch (operator) {
+    case ">=":
+      return order >= 0;
+    case "<=":
+      return order <= 0;
+    case ">":
+      return order > 0;
+    case "<":
+      return order < 0;
+    case "!=":
+      return order !== 0;
+    case "==":
+      return compare(have.slice(0, want.length), want) === 0;
+    case "^":
+      return order >= 0 && have[0] === want[0];
+    case "~":
+    case "~=": {
+      const fixed = want.slice(0, Math.max(1, want.length - 1));
+      return order >= 0 && fixed.every((part, index) => have[index] === part);
+    }
+    default:
+      return true;
+  }
+}
+
+function numbers(version: string): number[] {
+  return version.split(".").map((part) => Number.parseInt(part, 10) || 0);
+}
+
+function compare(a: number[], b: number[]): number {
+  const length = Math.max(a.length, b.length);
+  for (let index = 0; index < length; index += 1) {
+    const difference = (a[index] ?? 0) - (b[index] ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return 0;
+}
