@@ -1,7 +1,29 @@
 import type { GlobalOptions } from "../cli.js";
-import { UserError } from "../errors.js";
+import { stopProcessGroup } from "../proxy-process/start.js";
+import {
+  clearProxyState,
+  isStateProcessAlive,
+  tryReadProxyState,
+} from "../proxy-process/state.js";
+import { loadContext } from "./context.js";
 
-export async function runDown(_options: GlobalOptions): Promise<void> {
-  await Promise.resolve();
-  throw new UserError("`down` is not built yet");
+/** Stops the proxy `up` started; a no-op when nothing runs. */
+export async function runDown(options: GlobalOptions): Promise<void> {
+  const { wrapper, logger } = loadContext(options);
+  const state = tryReadProxyState(wrapper.projectDir);
+  if (!state) {
+    logger.info("no proxy is running for this project");
+    return;
+  }
+  if (!isStateProcessAlive(state)) {
+    clearProxyState(wrapper.projectDir);
+    logger.info(
+      `the proxy recorded as PID ${state.pid} is no longer running; cleared its stale state`,
+    );
+    return;
+  }
+  const step = logger.step(`stopping the proxy (PID ${state.pid})`);
+  const how = await stopProcessGroup(state.pid);
+  clearProxyState(wrapper.projectDir);
+  step.done(how === "killed" ? "killed after the grace period" : "stopped");
 }

@@ -68,6 +68,9 @@ export function buildProxyEnvironment(
     LITELLM_LOCAL_MODEL_COST_MAP: "True",
     LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS: "True",
     LITELLM_UI_PATH: options.uiDir,
+    // Only the env file named in tdm-litellm.yaml is read: no .env found by
+    // searching upward from the checkout changes the proxy behind our back.
+    LITELLM_MODE: "PRODUCTION",
     ...options.base,
     ...options.configVariables,
   };

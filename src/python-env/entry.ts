@@ -18,12 +18,29 @@ export interface ProxyEntry {
   version: string | undefined;
 }
 
-const BOOTSTRAP = [
-  "import sys",
-  "from litellm.proxy.proxy_cli import run_server",
-  "sys.argv[0] = 'litellm'",
-  "run_server()",
-].join("; ");
+/**
+ * Runs the click command. A Ctrl-C ends the process by SIGINT, as a shell
+ * expects (exit status 130): uvicorn shuts down gracefully and re-raises
+ * the signal, and LiteLLM's CLI would otherwise turn it into exit 0.
+ */
+const BOOTSTRAP = `
+import os, signal, sys
+interrupted = []
+def on_interrupt(number, frame):
+    interrupted.append(number)
+    raise KeyboardInterrupt
+signal.signal(signal.SIGINT, on_interrupt)
+try:
+    from litellm.proxy.proxy_cli import run_server
+    sys.argv[0] = "litellm"
+    run_server()
+except KeyboardInterrupt:
+    pass
+finally:
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+`.trim();
 
 export function proxyEntry(checkoutPath: string, commit: string): ProxyEntry {
   const pyproject = readFileSync(
