@@ -15,7 +15,11 @@ import {
   tryReadProcessGroup,
   tryReadStartTime,
 } from "./process-info.js";
-import { writeProxyState, type ProxyState } from "./state.js";
+import {
+  clearProxyState,
+  writeProxyState,
+  type ProxyState,
+} from "./state.js";
 import { tailLines } from "./tail.js";
 
 /** SIGTERM first; SIGKILL when the proxy has not stopped after this. */
@@ -64,6 +68,7 @@ export async function startDetached(request: StartRequest): Promise<void> {
   if (outcome !== "healthy") {
     step.fail(outcome === "exited" ? "it exited" : "no answer in time");
     if (outcome === "timeout") await stopProcessGroup(pid);
+    clearProxyState(request.projectDir);
     throw startFailure(outcome, request, tailLines(logPath, LOG_TAIL_LINES));
   }
   step.done();
