@@ -15,11 +15,7 @@ import {
   tryReadProcessGroup,
   tryReadStartTime,
 } from "./process-info.js";
-import {
-  clearProxyState,
-  writeProxyState,
-  type ProxyState,
-} from "./state.js";
+import { clearProxyState, writeProxyState, type ProxyState } from "./state.js";
 import { tailLines } from "./tail.js";
 
 /** SIGTERM first; SIGKILL when the proxy has not stopped after this. */
