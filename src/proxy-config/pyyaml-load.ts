@@ -226,10 +226,11 @@ class Constructor {
     path: (string | number)[],
   ): unknown {
     const text = String(node.value);
-    // `!` alone is the non-specific tag: a string, whatever it looks like.
+    // PyYAML resolves a scalar tagged `!` alone as if it were plain, even
+    // when quoted (the YAML spec would make it a string).
     const explicit =
-      node.tag === "!" ? "str" : node.tag === undefined ? undefined : shortTag(node.tag);
-    const isPlain = node.type === "PLAIN";
+      node.tag === undefined || node.tag === "!" ? undefined : shortTag(node.tag);
+    const isPlain = node.type === "PLAIN" || node.tag === "!";
     const tag = explicit ?? (isPlain ? resolvePlainTag(text) : "str");
     const value = this.constructScalarAs(tag, text);
     if (value === REFUSED) {

@@ -33,7 +33,7 @@ const EDGE_CASES: Record<string, string> = {
   quoted: "a: '20_000'\nb: \"on\"\nc: 'it''s'\nd: \"tab\\tescape\"\n",
   "explicit-tags":
     "a: !!str 123\nb: !!int '42'\nc: !!float '1'\nd: !!binary aGVsbG8=\ne: !!bool 'yes'\nf: !!null x\n",
-  "non-specific-tag": "a: ! 12\n",
+  "non-specific-tag": 'a: ! 12\nb: ! "12"\nc: ! yes\n',
   "set-tag": "a: !!set {x, y}\n",
   "duplicate-keys": "a: 1\nb: 2\na: 3\n",
   "duplicate-nested": "s:\n  k: {b: 1, b: 2}\n  k: 4\n",
