@@ -105,12 +105,7 @@ export function loadLikePyYaml(text: string): LoadedYaml {
     return { value: undefined, problems, lineCounter, places };
   }
 
-  const constructor = new Constructor(
-    document,
-    problems,
-    places,
-    lineCounter,
-  );
+  const constructor = new Constructor(document, problems, places, lineCounter);
   const value = constructor.construct(document.contents, []);
   const failed = problems.some((problem) => problem.severity === "error");
   return { value: failed ? undefined : value, problems, lineCounter, places };
@@ -221,15 +216,14 @@ class Constructor {
     return null;
   }
 
-  private constructScalar(
-    node: Scalar,
-    path: (string | number)[],
-  ): unknown {
+  private constructScalar(node: Scalar, path: (string | number)[]): unknown {
     const text = String(node.value);
     // PyYAML resolves a scalar tagged `!` alone as if it were plain, even
     // when quoted (the YAML spec would make it a string).
     const explicit =
-      node.tag === undefined || node.tag === "!" ? undefined : shortTag(node.tag);
+      node.tag === undefined || node.tag === "!"
+        ? undefined
+        : shortTag(node.tag);
     const isPlain = node.type === "PLAIN" || node.tag === "!";
     const tag = explicit ?? (isPlain ? resolvePlainTag(text) : "str");
     const value = this.constructScalarAs(tag, text);
@@ -274,7 +268,12 @@ class Constructor {
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
-      if (isScalar(keyNode) && keyNode.type === "PLAIN" && keyNode.value === "<<" && !keyNode.tag) {
+      if (
+        isScalar(keyNode) &&
+        keyNode.type === "PLAIN" &&
+        keyNode.value === "<<" &&
+        !keyNode.tag
+      ) {
         merged.push(...this.mergeSources(pair.value as Node | null, path));
         continue;
       }
@@ -352,7 +351,9 @@ class Constructor {
     key: Node | null | undefined,
     value: Node | null,
   ): void {
-    const keyRange = key?.range ? ([key.range[0], key.range[1]] as const) : undefined;
+    const keyRange = key?.range
+      ? ([key.range[0], key.range[1]] as const)
+      : undefined;
     const valueRange = value?.range
       ? ([value.range[0], value.range[1]] as const)
       : keyRange;

@@ -9,7 +9,8 @@
  * timestamp, value).
  */
 
-const BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const BOOL =
+  /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 const TRUE_WORDS = new Set(["yes", "true", "on"]);
 const FALSE_WORDS = new Set(["no", "false", "off"]);
 
@@ -32,14 +33,7 @@ const SEXAGESIMAL_BASE = 60;
 const MS_PER_MINUTE = 60_000;
 
 export type ImplicitTag =
-  | "bool"
-  | "float"
-  | "int"
-  | "merge"
-  | "null"
-  | "timestamp"
-  | "value"
-  | "str";
+  "bool" | "float" | "int" | "merge" | "null" | "timestamp" | "value" | "str";
 
 /** The tag PyYAML gives a plain (unquoted, untagged) scalar. */
 export function resolvePlainTag(text: string): ImplicitTag {
@@ -126,9 +120,12 @@ export function constructTimestamp(text: string): Date | undefined {
 }
 
 function parseStrict(digits: string, radix: number): number {
-  const pattern = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-f]+$/i }[
-    radix
-  ];
+  const pattern = {
+    2: /^[01]+$/,
+    8: /^[0-7]+$/,
+    10: /^[0-9]+$/,
+    16: /^[0-9a-f]+$/i,
+  }[radix];
   if (!pattern?.test(digits)) return NaN;
   return parseInt(digits, radix);
 }
