@@ -33,8 +33,6 @@ import type {
   Severity,
 } from "./types.js";
 
-export { readEnvironmentVariablesBlock } from "./env-references.js";
-
 const SEVERITY_ORDER: Record<Severity, number> = {
   error: 0,
   warning: 1,

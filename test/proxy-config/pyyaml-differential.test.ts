@@ -86,7 +86,7 @@ const EDGE_CASES: Record<string, string> = {
   "document-end": "a: 1\n...\n",
   "int-keys": "1: a\n2: b\n",
   "null-key": "~: a\n",
-  "bom": "\uFEFFa: 1\n",
+  bom: "\uFEFFa: 1\n",
 };
 
 interface PyYamlResult {
@@ -117,10 +117,7 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(EDGE_CASES)) {
     writeFileSync(edgeFile(name), text);
   }
-  const files = [
-    ...fixtureFiles(),
-    ...Object.keys(EDGE_CASES).map(edgeFile),
-  ];
+  const files = [...fixtureFiles(), ...Object.keys(EDGE_CASES).map(edgeFile)];
   const { stdout } = await execa(python, [LOADER, ...files]);
   for (const line of stdout.split("\n").filter(Boolean)) {
     const result = JSON.parse(line) as PyYamlResult;

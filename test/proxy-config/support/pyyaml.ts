@@ -27,7 +27,12 @@ export async function pythonWithPyYaml(): Promise<string> {
     if (probe.exitCode === 0) return python;
   }
   const uv = await findUv();
-  await execa(uv, ["venv", "--quiet", "--allow-existing", path.dirname(python).replace(/\/bin$/, "")]);
+  await execa(uv, [
+    "venv",
+    "--quiet",
+    "--allow-existing",
+    path.dirname(python).replace(/\/bin$/, ""),
+  ]);
   await execa(uv, [
     "pip",
     "install",
