@@ -53,7 +53,8 @@ export function checkProxyConfig(options: CheckOptions): CheckReport {
 
   const value = main.loaded.value;
   if (value === undefined) {
-    diagnostics.push(...findShellText(main));
+    // Said first: it explains the syntax errors that follow.
+    diagnostics.unshift(...findShellText(main));
     return finish([main], diagnostics, undefined, secrets);
   }
   if (value === null) {

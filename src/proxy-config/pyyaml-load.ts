@@ -420,6 +420,8 @@ function pairOf(item: unknown): unknown {
   return item;
 }
 
+/** The message alone: the position is given apart. */
 function firstLine(text: string): string {
-  return text.split("\n", 1)[0] ?? text;
+  const line = text.split("\n", 1)[0] ?? text;
+  return line.replace(/ at line \d+, column \d+:?$/, "");
 }

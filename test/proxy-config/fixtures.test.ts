@@ -14,7 +14,12 @@ import { FIXTURES_DIR, REPO_ROOT } from "./support/fixtures.js";
  * Update with `npx vitest run test/proxy-config/fixtures.test.ts -u` and
  * review the diff.
  */
-const EXPECTATIONS_DIR = path.join(REPO_ROOT, "test", "fixtures", "check-config");
+const EXPECTATIONS_DIR = path.join(
+  REPO_ROOT,
+  "test",
+  "fixtures",
+  "check-config",
+);
 const RELEASE = "1.80.10";
 
 /** 08 includes `included_models.yaml`, which is fixture 09. */
@@ -66,7 +71,9 @@ describe("real configs match their checked-in expectations", () => {
       files: report.files.map((file) => path.basename(file)),
       diagnostics: summarize(report),
     };
-    await expect(JSON.stringify(expectation, null, 2) + "\n").toMatchFileSnapshot(
+    await expect(
+      JSON.stringify(expectation, null, 2) + "\n",
+    ).toMatchFileSnapshot(
       path.join(EXPECTATIONS_DIR, name.replace(/\.yaml$/, ".json")),
     );
   });
@@ -85,6 +92,9 @@ describe("real configs match their checked-in expectations", () => {
     expect(models.map((model) => model.model_name)).toEqual(["included-model"]);
     expect(
       report.diagnostics.find((d) => d.code === "provider-key-missing"),
-    ).toMatchObject({ file: expect.stringMatching(/included_models\.yaml$/), line: 3 });
+    ).toMatchObject({
+      file: expect.stringMatching(/included_models\.yaml$/),
+      line: 3,
+    });
   });
 });
