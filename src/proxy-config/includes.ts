@@ -154,14 +154,12 @@ function locateIn(
   return { source: item.source, path: [top!, item.index, ...rest] };
 }
 
+/** A YAML mapping as the loader builds it: a plain object. */
 export function isMapping(value: unknown): value is Config {
   return (
     typeof value === "object" &&
     value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof Set) &&
-    !Buffer.isBuffer(value)
+    Object.getPrototypeOf(value) === Object.prototype
   );
 }
 

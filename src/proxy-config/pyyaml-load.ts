@@ -43,13 +43,12 @@ export interface LoadedYaml {
   value: unknown;
   problems: LoadProblem[];
   lineCounter: LineCounter;
-  /** Where each value came from, by `pathKey(path)`. */
-  places: Map<string, Place>;
-}
-
-/** The key of a YAML path in `LoadedYaml.places`. */
-export function pathKey(path: readonly (string | number)[]): string {
-  return path.join("\u0000");
+  /**
+   * Where the value at a path was written, found on demand (only the few
+   * diagnostics need it, and recording every node's place costs more than
+   * the parse on large configs).
+   */
+  placeOf(path: readonly (string | number)[]): Place | undefined;
 }
 
 const YAML_TAG = "tag:yaml.org,2002:";
@@ -100,15 +99,71 @@ export function loadLikePyYaml(text: string): LoadedYaml {
       offset,
     });
   }
-  const places = new Map<string, Place>();
+  const placeOf = (path: readonly (string | number)[]) =>
+    findPlace(document, path);
   if (problems.some((problem) => problem.severity === "error")) {
-    return { value: undefined, problems, lineCounter, places };
+    return { value: undefined, problems, lineCounter, placeOf };
   }
 
-  const constructor = new Constructor(document, problems, places, lineCounter);
+  const constructor = new Constructor(document, problems, lineCounter);
   const value = constructor.construct(document.contents, []);
   const failed = problems.some((problem) => problem.severity === "error");
-  return { value: failed ? undefined : value, problems, lineCounter, places };
+  return { value: failed ? undefined : value, problems, lineCounter, placeOf };
+}
+
+/**
+ * The place of a path: through mappings (the last pair with the key wins,
+ * as in PyYAML), sequences and aliases. Undefined when the path is not
+ * written as such (a merged key, say).
+ */
+function findPlace(
+  document: Document,
+  path: readonly (string | number)[],
+): Place | undefined {
+  let node: unknown = document.contents;
+  let place: Place | undefined;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(document);
+    if (isMap(node)) {
+      const pair = node.items.findLast(
+        (item) => isPair(item) && keyText(item.key) === String(segment),
+      );
+      if (!pair) return undefined;
+      const key = (pair.key as Node | null)?.range;
+      const value = (pair.value as Node | null)?.range ?? key;
+      if (!value) return undefined;
+      place = {
+        ...(key ? { key: [key[0], key[1]] as const } : {}),
+        value: [value[0], value[1]],
+      };
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment] as Node | undefined;
+      if (!item?.range) return undefined;
+      place = { value: [item.range[0], item.range[1]] };
+      node = item;
+    } else return undefined;
+  }
+  return place;
+}
+
+/** A key as the constructed mapping holds it. */
+function keyText(key: unknown): string | undefined {
+  if (!isScalar(key)) return undefined;
+  const text = String(key.value);
+  if (key.type !== "PLAIN" || key.tag) return text;
+  switch (resolvePlainTag(text)) {
+    case "bool":
+      return String(constructBool(text));
+    case "int":
+      return String(constructInt(text));
+    case "float":
+      return String(constructFloat(text));
+    case "null":
+      return "null";
+    default:
+      return text;
+  }
 }
 
 function findNonPrintable(text: string): LoadProblem[] {
@@ -135,6 +190,8 @@ function findNonPrintable(text: string): LoadProblem[] {
  */
 function findTabsBetweenTokens(text: string): LoadProblem[] {
   const problems: LoadProblem[] = [];
+  // Lexing again costs as much as a parse: only when there is a TAB.
+  if (!text.includes("\t")) return problems;
   let offset = 0;
   let afterScalarMarker = false;
   let blockScalarPending = false;
@@ -175,7 +232,6 @@ class Constructor {
   constructor(
     private readonly document: Document,
     private readonly problems: LoadProblem[],
-    private readonly places: Map<string, Place>,
     private readonly lineCounter: LineCounter,
   ) {}
 
@@ -206,7 +262,6 @@ class Constructor {
       this.built.set(node, items);
       node.items.forEach((item, index) => {
         const itemPath = [...path, index];
-        this.record(itemPath, undefined, item as Node | null);
         items.push(this.construct(item, itemPath));
       });
       if (tag === undefined || tag === "seq") return items;
@@ -305,7 +360,6 @@ class Constructor {
       }
       seen.set(key, keyOffset);
       const valuePath = [...path, key];
-      this.record(valuePath, keyNode, pair.value as Node | null);
       result[key] = this.construct(pair.value, valuePath);
     }
     // Merged keys come first and the mapping's own keys win over them.
@@ -344,21 +398,6 @@ class Constructor {
       });
     }
     return sources;
-  }
-
-  private record(
-    path: (string | number)[],
-    key: Node | null | undefined,
-    value: Node | null,
-  ): void {
-    const keyRange = key?.range
-      ? ([key.range[0], key.range[1]] as const)
-      : undefined;
-    const valueRange = value?.range
-      ? ([value.range[0], value.range[1]] as const)
-      : keyRange;
-    if (!valueRange) return;
-    this.places.set(pathKey(path), { key: keyRange, value: valueRange });
   }
 
   private refuseScalar(

@@ -20,15 +20,23 @@ export function collectSecrets(
   env: Environment,
 ): string[] {
   const secrets = new Set(secretValuesOf(env));
+  // Configs repeat the same few keys thousands of times.
+  const secretNames = new Map<string, boolean>();
+  const isSecret = (key: string) => {
+    let known = secretNames.get(key);
+    if (known === undefined) {
+      known = isSecretName(key);
+      secretNames.set(key, known);
+    }
+    return known;
+  };
   const visit = (value: unknown, secretKey: boolean) => {
     if (typeof value === "string") {
       if (secretKey && !value.startsWith(ENV_PREFIX)) secrets.add(value);
     } else if (Array.isArray(value)) {
       for (const item of value) visit(item, secretKey);
     } else if (isMapping(value)) {
-      for (const [key, item] of Object.entries(value)) {
-        visit(item, secretKey || isSecretName(key));
-      }
+      for (const key in value) visit(value[key], secretKey || isSecret(key));
     }
   };
   for (const config of configs) visit(config, false);

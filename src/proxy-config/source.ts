@@ -1,4 +1,4 @@
-import { pathKey, type LoadedYaml, type Range } from "./pyyaml-load.js";
+import type { LoadedYaml, Range } from "./pyyaml-load.js";
 
 export type YamlPath = readonly (string | number)[];
 
@@ -25,7 +25,7 @@ export function positionIn(
   prefer: "key" | "value" = "key",
 ): Position {
   for (let depth = path.length; depth > 0; depth -= 1) {
-    const place = source.loaded.places.get(pathKey(path.slice(0, depth)));
+    const place = source.loaded.placeOf(path.slice(0, depth));
     if (!place) continue;
     const range: Range =
       prefer === "key" || depth < path.length
