@@ -1,4 +1,4 @@
-import { isMapping, type Config } from "./includes.js";
+import { isMapping, textOf, type Config } from "./includes.js";
 import type { YamlPath } from "./source.js";
 
 export const ENV_PREFIX = "os.environ/";
@@ -47,8 +47,7 @@ export function pythonStr(value: unknown): string {
     // A YAML float such as `1.0` is indistinguishable here; ints are common.
     return String(value);
   }
-  if (value instanceof Date) return value.toISOString();
-  return String(value);
+  return textOf(value);
 }
 
 /**

@@ -154,6 +154,13 @@ function locateIn(
   return { source: item.source, path: [top!, item.index, ...rest] };
 }
 
+/** A scalar as text; a collection as JSON (never `[object Object]`). */
+export function textOf(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
 /** A YAML mapping as the loader builds it: a plain object. */
 export function isMapping(value: unknown): value is Config {
   return (

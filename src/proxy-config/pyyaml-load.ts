@@ -255,7 +255,7 @@ class Constructor {
         : this.construct(target, path);
     }
     if (isScalar(node)) return this.constructScalar(node, path);
-    if (isMap(node)) return this.constructMap(node as Node, path);
+    if (isMap(node)) return this.constructMap(node, path);
     if (isSeq(node)) {
       const tag = shortTag(node.tag);
       const items: unknown[] = [];
@@ -448,7 +448,9 @@ function shortTag(tag: string | undefined): string | undefined {
 function keyString(key: unknown): string {
   if (key === null || key === undefined) return "null";
   if (key instanceof Date) return key.toISOString();
-  return String(key);
+  if (typeof key === "string") return key;
+  if (typeof key === "number" || typeof key === "boolean") return String(key);
+  return JSON.stringify(key);
 }
 
 function pairOf(item: unknown): unknown {

@@ -13,7 +13,7 @@ export function nearestKey(
   const lower = key.toLowerCase();
   const exactButCase = known.find((candidate) => candidate === lower);
   if (exactButCase) return exactButCase;
-  const candidate = closest(lower, known as string[]);
+  const candidate = closest(lower, [...known]);
   const allowed = Math.max(
     MIN_TYPO_DISTANCE,
     Math.floor(key.length * TYPO_RATIO),

@@ -108,7 +108,7 @@ describe("real configs match their checked-in expectations", () => {
     expect(
       report.diagnostics.find((d) => d.code === "provider-key-missing"),
     ).toMatchObject({
-      file: expect.stringMatching(/included_models\.yaml$/),
+      file: expect.stringMatching(/included_models\.yaml$/) as unknown,
       line: 3,
     });
   });

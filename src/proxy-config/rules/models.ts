@@ -1,4 +1,4 @@
-import { isMapping } from "../includes.js";
+import { isMapping, textOf } from "../includes.js";
 import { PROVIDER_NEEDS, providerOf } from "../providers.js";
 import type { Rule, RuleContext } from "./context.js";
 import { asMapping } from "./settings.js";
@@ -10,7 +10,7 @@ export const checkDuplicateModelIds: Rule = (context) => {
   eachEntry(context, (entry, index) => {
     const id = asMapping(entry.model_info)?.id;
     if (id === undefined || id === null) return;
-    const key = String(id);
+    const key = textOf(id);
     const earlier = firstIndex.get(key);
     if (earlier === undefined) {
       firstIndex.set(key, index);
@@ -32,11 +32,11 @@ export const checkModelIdIsNotAName: Rule = (context) => {
   const names = modelNames(context);
   eachEntry(context, (entry, index) => {
     const id = asMapping(entry.model_info)?.id;
-    if (id === undefined || id === null || !names.has(String(id))) return;
+    if (id === undefined || id === null || !names.has(textOf(id))) return;
     context.report({
       severity: "error",
       code: "model-id-is-a-model-name",
-      message: `model_info.id \`${String(id)}\` equals a model_name; LiteLLM looks ids and names up in the same place`,
+      message: `model_info.id \`${textOf(id)}\` equals a model_name; LiteLLM looks ids and names up in the same place`,
       path: ["model_list", index, "model_info", "id"],
       atValue: true,
       hint: "use an id no model_name uses, such as the name with a suffix (`-primary`)",
@@ -68,9 +68,9 @@ export const checkFallbackTargets: Rule = (context) => {
         if (!isMapping(item)) return;
         for (const [from, targets] of Object.entries(item)) {
           const path = [section, setting, index, from];
-          const named = [
+          const named: unknown[] = [
             from,
-            ...(Array.isArray(targets) ? targets : [targets]),
+            ...(Array.isArray(targets) ? (targets as unknown[]) : [targets]),
           ];
           for (const name of named) {
             if (typeof name !== "string" || exists(name)) continue;
