@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLikePyYaml } from "../../src/proxy-config/pyyaml-load.js";
+import { normalizeLikePython } from "./support/normalize.js";
 import { pythonWithPyYaml } from "./support/pyyaml.js";
 import { FIXTURES_DIR } from "./support/fixtures.js";
 
@@ -129,27 +130,6 @@ afterAll(() => {
   if (edgeDir) rmSync(edgeDir, { recursive: true, force: true });
 });
 
-/** Our value in the form the Python side prints. */
-function normalize(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return { $float: "nan" };
-    if (!Number.isFinite(value)) return { $float: value > 0 ? "inf" : "-inf" };
-    return value;
-  }
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (value instanceof Date) return { $date: value.toISOString() };
-  if (Buffer.isBuffer(value)) return { $binary: value.toString("base64") };
-  if (value instanceof Set) return { $set: [...value].map(String).sort() };
-  if (Array.isArray(value)) return value.map(normalize);
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
-      key,
-      normalize(item),
-    ]),
-  );
-}
-
 function compare(file: string): void {
   const expected = results.get(file);
   if (!expected) throw new Error(`PyYAML printed nothing for ${file}`);
@@ -160,7 +140,8 @@ function compare(file: string): void {
     { accepted: verdict, why: refusals.map((p) => p.message) },
     `PyYAML: ${expected.ok ? "accepted" : `refused (${expected.error})`}`,
   ).toMatchObject({ accepted: expected.ok });
-  if (expected.ok) expect(normalize(ours.value)).toEqual(expected.value);
+  if (expected.ok)
+    expect(normalizeLikePython(ours.value)).toEqual(expected.value);
 }
 
 describe("the parser agrees with PyYAML's safe_load", () => {
