@@ -94,6 +94,14 @@ const CASES: Case[] = [
     expected: [],
   },
   {
+    name: "8 environment_variables that would change the proxy's process",
+    text: `${KEYED}environment_variables:\n  PATH: /opt/bin\n  PORT: 8080\n  LANGFUSE_HOST: http://x\n`,
+    expected: [
+      "10:3 warning environment-variable-unsafe",
+      "11:3 warning environment-variable-ignored",
+    ],
+  },
+  {
     name: "9 template placeholders",
     text: KEYED.replace("openai/local", "openai/<model-name-on-that-server>")
       .replace("http://127.0.0.1:1234/v1", "https://your-endpoint.example.com")

@@ -1,4 +1,5 @@
 import { findEnvReferences } from "../env-references.js";
+import { isMapping } from "../includes.js";
 import { dottedPath } from "../source.js";
 import type { Rule } from "./context.js";
 
@@ -58,3 +59,50 @@ function hintForUnset(
   }
   return `set ${name} in the environment or the env file, or under \`environment_variables:\``;
 }
+
+/**
+ * Variables that change how the proxy's process itself runs (newer
+ * LiteLLM releases refuse to set several of them), and those the launcher
+ * removes because they would redirect the proxy away from its flags.
+ */
+const PROCESS_VARIABLES = new Set([
+  "PATH",
+  "HOME",
+  "PYTHONPATH",
+  "PYTHONHOME",
+  "LD_PRELOAD",
+  "LD_LIBRARY_PATH",
+  "DYLD_INSERT_LIBRARIES",
+]);
+const REDIRECTING_VARIABLES = new Set([
+  "HOST",
+  "PORT",
+  "CONFIG_FILE_PATH",
+  "WORKER_CONFIG",
+]);
+
+/** `environment_variables:` entries that must not reach the proxy. */
+export const checkEnvironmentBlock: Rule = (context) => {
+  const block = context.config.environment_variables;
+  if (!isMapping(block)) return;
+  for (const name of Object.keys(block)) {
+    const path = ["environment_variables", name];
+    if (PROCESS_VARIABLES.has(name)) {
+      context.report({
+        severity: "warning",
+        code: "environment-variable-unsafe",
+        message: `\`environment_variables\` sets ${name}, which changes how the proxy's own process runs; newer LiteLLM releases refuse it`,
+        path,
+        hint: `remove ${name} from the config; set it in the shell if it is really needed`,
+      });
+    } else if (REDIRECTING_VARIABLES.has(name)) {
+      context.report({
+        severity: "warning",
+        code: "environment-variable-ignored",
+        message: `\`environment_variables\` sets ${name}, which the launcher removes (it passes the proxy its own flags)`,
+        path,
+        hint: "set the host and port in tdm-litellm.yaml (`proxy.host`, `proxy.port`) instead",
+      });
+    }
+  }
+};

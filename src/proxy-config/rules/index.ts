@@ -1,5 +1,5 @@
 import type { Rule } from "./context.js";
-import { checkEnvReferences } from "./env.js";
+import { checkEnvironmentBlock, checkEnvReferences } from "./env.js";
 import {
   checkDuplicateModelIds,
   checkFallbackTargets,
@@ -26,6 +26,7 @@ export type { Finding, Rule, RuleContext } from "./context.js";
 /** Every rule about meaning, in the order their findings read best. */
 export const RULES: readonly Rule[] = [
   checkEnvReferences,
+  checkEnvironmentBlock,
   checkMisplacedGeneralSettings,
   checkMisplacedLitellmSettings,
   checkUnknownLitellmSettings,
