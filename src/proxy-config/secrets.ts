@@ -60,8 +60,11 @@ export function maskSourceLine(
   if (match) {
     const [, head = "", key = "", quote = "", value = "", tail = ""] = match;
     const plainValue = value.trim();
+    // A URL keeps its shape; only its password goes (below).
+    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(plainValue);
     const looksSecret =
       isSecretName(key) &&
+      !isUrl &&
       plainValue !== "" &&
       !plainValue.startsWith(ENV_PREFIX) &&
       !/^(?:\d+(?:\.\d+)?|true|false|null|~)$/i.test(plainValue);

@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderReport, reportAsJson } from "../../src/output/diagnostics.js";
 import { checkProxyConfig } from "../../src/proxy-config/index.js";
+import { maskSourceLine } from "../../src/proxy-config/secrets.js";
 import { checkText } from "./support/check-text.js";
 import { FIXTURES_DIR } from "./support/fixtures.js";
 
@@ -118,5 +119,25 @@ litellm_settings:
       expect(result.exitCode).toBe(1);
       expect(result.stdout + result.stderr).not.toContain(PLANTED_PREFIX);
     }
+  });
+});
+
+describe("maskSourceLine", () => {
+  it.each([
+    ["      api_key: sk-REDACTED1", "      api_key: sk-…(12 chars)"],
+    ['  - api_key: "abc123456"', '  - api_key: "…(9 chars)"'],
+    [
+      "  master_key: sk-1234 # comment",
+      "  master_key: sk-…(7 chars) # comment",
+    ],
+    [
+      '  database_url: "postgresql://llmproxy:dbpassword9090@localhost:5432/litellm"',
+      '  database_url: "postgresql://llmproxy:***@localhost:5432/litellm"',
+    ],
+    ["      max_tokens: 4096", "      max_tokens: 4096"],
+    ["      api_key: os.environ/KEY", "      api_key: os.environ/KEY"],
+    ["  note: the value is hunter22", "  note: the value is …(8 chars)"],
+  ])("shows %j as %j", (line, shown) => {
+    expect(maskSourceLine(line, ["hunter22"])).toBe(shown);
   });
 });
