@@ -6,6 +6,12 @@ import { positionIn, type SourceFile, type YamlPath } from "./source.js";
 
 export type Config = Record<string, unknown>;
 
+/**
+ * More includes than this means a file includes itself (LiteLLM then
+ * loops for ever, appending the same list).
+ */
+const MAX_INCLUDES = 100;
+
 /** Where a top-level value of the merged config came from. */
 type Origin =
   | { kind: "whole"; source: SourceFile }
@@ -61,6 +67,17 @@ export function mergeIncludes(
   for (let index = 0; index < includes.length; index += 1) {
     const entry: unknown = includes[index];
     const entryPath = locate(["include", index]);
+    if (index >= MAX_INCLUDES) {
+      diagnostics.push(
+        at(entryPath.source, entryPath.path, {
+          severity: "error",
+          code: "include-loop",
+          message: `more than ${MAX_INCLUDES} includes: an included file includes itself or an earlier one, and LiteLLM would never finish loading`,
+          hint: "remove the `include:` from the included files",
+        }),
+      );
+      break;
+    }
     if (typeof entry !== "string") {
       diagnostics.push(
         at(entryPath.source, entryPath.path, {
@@ -113,12 +130,10 @@ export function mergeIncludes(
           continue;
         }
         const origin = origins.get(key);
-        const offset = existing.length;
         existing.push(...(item as unknown[]));
         if (origin?.kind === "list") {
           origin.items.push(...item.map((_, i) => ({ source, index: i })));
         }
-        void offset;
         continue;
       }
       config[key] = item;

@@ -453,6 +453,13 @@ describe("include:", () => {
     expect(report.config?.litellm_settings).toEqual({ json_logs: true });
   });
 
+  it("stops a file that includes itself, where LiteLLM would loop", () => {
+    const report = checkText(`include: [a.yaml]\n${KEYED}`, {
+      files: { "a.yaml": "include: [a.yaml]\nrouter_settings: {}\n" },
+    });
+    expect(report.diagnostics.map((d) => d.code)).toEqual(["include-loop"]);
+  });
+
   it("fails on a missing included file", () => {
     expect(brief(checkText(`include: [missing.yaml]\n${KEYED}`))).toEqual([
       "1:11 error include-missing",
