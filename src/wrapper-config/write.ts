@@ -6,6 +6,7 @@ import {
   parseDocument,
   stringify,
   type Pair,
+  type Scalar,
 } from "yaml";
 import { writeFileAtomic } from "../fs-atomic.js";
 
@@ -58,7 +59,19 @@ function setOneValue(
   const existing = findPair(map.items, key);
   if (existing && isScalar(existing.value) && existing.value.range) {
     const [start, end] = existing.value.range;
-    return text.slice(0, start) + rendered + text.slice(end);
+    if (start === end) {
+      // `key:` with no value: the range is empty, right after the colon.
+      return `${text.slice(0, start)} ${rendered}${text.slice(end)}`;
+    }
+    const styled = renderScalarLike(value, existing.value.type);
+    return text.slice(0, start) + styled + text.slice(end);
+  }
+  if (existing && existing.value === null && isScalar(existing.key)) {
+    const keyEnd = existing.key.range?.[1];
+    const colon = keyEnd === undefined ? -1 : text.indexOf(":", keyEnd);
+    if (colon !== -1) {
+      return `${text.slice(0, colon + 1)} ${rendered}${text.slice(colon + 1)}`;
+    }
   }
 
   if (map.flow) {
@@ -99,4 +112,12 @@ function findPair(items: unknown[], key: string): Pair | undefined {
 
 function renderScalar(value: string): string {
   return stringify(value).trimEnd();
+}
+
+/** Keeps the user's quotes: a double-quoted value stays double-quoted. */
+function renderScalarLike(value: string, type: Scalar.Type | undefined): string {
+  if (type === "QUOTE_DOUBLE" || type === "QUOTE_SINGLE") {
+    return stringify(value, { defaultStringType: type }).trimEnd();
+  }
+  return renderScalar(value);
 }
