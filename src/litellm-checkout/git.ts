@@ -188,6 +188,23 @@ export async function tryResolveCommit(
   }
 }
 
+/**
+ * Whether a commit is in the local object store. NOTE: `rev-parse` and
+ * `cat-file` in a partial clone silently fetch a missing object one at a
+ * time; `rev-list --missing=print` never does.
+ */
+export async function hasCommitLocally(
+  git: SimpleGit,
+  commit: string,
+): Promise<boolean> {
+  try {
+    await git.raw(["rev-list", "--no-walk", "--missing=print", commit, "--"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The branch HEAD is on, or undefined when HEAD is detached. */
 export async function tryReadBranch(
   git: SimpleGit,
@@ -252,6 +269,20 @@ export async function countDivergenceOrThrow(
   );
   const [behind, ahead] = output.trim().split(/\s+/).map(Number);
   return { behind: behind ?? 0, ahead: ahead ?? 0 };
+}
+
+/** Commits on HEAD that neither `base` nor any tag or remote branch has. */
+export async function countLocalCommitsOrThrow(
+  git: SimpleGit,
+  base: string,
+): Promise<number> {
+  const output = await runOrThrow(
+    git,
+    ["rev-list", "--count", "HEAD", "--not", base, "--tags", "--remotes"],
+    "counting the local commits failed",
+    { hint: "run `git log` in the checkout to see what is wrong" },
+  );
+  return Number(output.trim());
 }
 
 export async function createBranchOrThrow(

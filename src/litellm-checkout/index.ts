@@ -10,6 +10,7 @@ import {
   fetchEverythingOrThrow,
   fetchRemoteRefOrThrow,
   gitIn,
+  hasCommitLocally,
   initRepositoryOrThrow,
   isCheckout,
   listRemoteRefsOrThrow,
@@ -363,6 +364,9 @@ async function tryResolveLocally(
   ref: string,
 ): Promise<string | undefined> {
   const { base, suffix } = splitRevisionSuffix(ref);
+  if (isFullCommitId(base) && !(await hasCommitLocally(git, base))) {
+    return undefined;
+  }
   if (!isFullCommitId(base) && base !== "HEAD") {
     for (const prefix of ["refs/tags/", `refs/remotes/${REMOTE_NAME}/`]) {
       const commit = await tryResolveCommit(git, `${prefix}${base}${suffix}`);

@@ -112,7 +112,10 @@ export function describePatchFailure(
 ): string[] {
   const complaints = explanation
     .split("\n")
-    .filter((line) => line.startsWith("error:"));
+    .filter(
+      (line) =>
+        line.startsWith("error:") && !line.includes("while searching for"),
+    );
   const lines = complaints.length > 0 ? complaints : [explanation];
   const failed = /patch failed: (.+):(\d+)$/m.exec(explanation);
   if (!failed?.[1] || !failed[2]) return lines;

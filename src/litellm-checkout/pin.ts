@@ -2,7 +2,9 @@ import path from "node:path";
 import { UserError } from "../errors.js";
 import {
   countDivergenceOrThrow,
+  countLocalCommitsOrThrow,
   gitIn,
+  hasCommitLocally,
   isCheckout,
   readStatusOrThrow,
   tryReadBranch,
@@ -22,8 +24,10 @@ export interface PinReport {
   /** Whether the pinned commit is in the local clone. */
   pinInClone: boolean;
   atPin: boolean;
-  /** Commits on HEAD that the pin lacks (local commits on top of it). */
+  /** Commits on HEAD that the pin lacks and no tag or remote has. */
   localCommits: number;
+  /** Commits on HEAD that the pin lacks but a tag or remote branch has. */
+  upstreamCommits: number;
   /** Commits of the pin that HEAD lacks (HEAD is elsewhere). */
   missingPinCommits: number;
   patches: PatchStatus[];
@@ -52,6 +56,7 @@ export async function inspectPin(options: {
     pinInClone: false,
     atPin: false,
     localCommits: 0,
+    upstreamCommits: 0,
     missingPinCommits: 0,
     patches: [],
     dirtyFiles: [],
@@ -63,12 +68,15 @@ export async function inspectPin(options: {
   const head = await tryResolveCommit(git, "HEAD");
   const branch = await tryReadBranch(git);
   const pinInClone =
-    pinnedCommit !== undefined &&
-    (await tryResolveCommit(git, pinnedCommit)) === pinnedCommit;
+    pinnedCommit !== undefined && (await hasCommitLocally(git, pinnedCommit));
   const divergence =
     head && pinnedCommit && pinInClone
       ? await countDivergenceOrThrow(git, pinnedCommit, head)
       : { behind: 0, ahead: 0 };
+  const localCommits =
+    divergence.ahead > 0 && pinnedCommit
+      ? await countLocalCommitsOrThrow(git, pinnedCommit)
+      : 0;
   const entries = parseStatus(await readStatusOrThrow(git));
   return {
     ...empty,
@@ -77,7 +85,8 @@ export async function inspectPin(options: {
     branch,
     pinInClone,
     atPin: head !== undefined && head === pinnedCommit,
-    localCommits: divergence.ahead,
+    localCommits,
+    upstreamCommits: divergence.ahead - localCommits,
     missingPinCommits: divergence.behind,
     patches: await readPatchStatuses(git, patchPaths),
     dirtyFiles: entries
@@ -124,12 +133,12 @@ export async function verifyPinOrThrow(options: {
       hint: "run `tdm-litellm checkout` to fetch it and check it out",
     });
   }
-  if (report.missingPinCommits > 0) {
+  if (report.missingPinCommits > 0 || report.upstreamCommits > 0) {
     throw new UserError(
       `the checkout is at ${report.head.slice(0, 12)}, not at the pin ${pin}`,
       {
         details: [
-          `HEAD lacks ${report.missingPinCommits} commit(s) of the pin and has ${report.localCommits} of its own`,
+          `HEAD lacks ${report.missingPinCommits} commit(s) of the pin, has ${report.upstreamCommits} published commit(s) the pin lacks and ${report.localCommits} local one(s)`,
         ],
         hint: [
           "run `tdm-litellm checkout` to return to the pin,",

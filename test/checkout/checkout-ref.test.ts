@@ -164,6 +164,7 @@ describe("switching", () => {
     expect(f.read("litellm/feature.py")).toBe("feature = True\n");
 
     const dangling = await f.checkout(f.origin.danglingCommit);
+    expect(dangling).toMatchObject({ fetched: true });
     expect(dangling.commit).toBe(f.origin.danglingCommit);
     expect(f.read("litellm/dangling.py")).toBe("dangling = True\n");
 
