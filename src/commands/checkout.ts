@@ -33,7 +33,7 @@ export async function runCheckout(
   const commit = options.ref === undefined ? pinned.commit : undefined;
 
   const title = `checking out ${ref} in ${wrapper.checkoutPath}`;
-  const progress = createProgressRenderer(process.stderr, title);
+  const renderProgress = createProgressRenderer(process.stderr, title);
   const step = logger.step(title);
   const result = await checkoutRef({
     checkoutPath: wrapper.checkoutPath,
@@ -43,13 +43,11 @@ export async function runCheckout(
     previousCommit: pinned.commit,
     patchPaths: wrapper.patchPaths,
     force: options.force === true,
-    onProgress: progress.update,
-  })
-    .catch((error: unknown) => {
-      step.fail();
-      throw error;
-    })
-    .finally(progress.end);
+    onProgress: renderProgress,
+  }).catch((error: unknown) => {
+    step.fail();
+    throw error;
+  });
   step.done(summarize(result));
   reportResult(logger, result, wrapper.checkoutPath);
 
@@ -122,24 +120,27 @@ function reportResult(
 function createProgressRenderer(
   stream: NodeJS.WriteStream,
   title: string,
-): {
-  update: (event: GitProgress) => void;
-  end: () => void;
-} {
+): (event: GitProgress) => void {
   const live = stream.isTTY === true;
-  let stage: string | undefined;
-  return {
-    update(event) {
-      if (live) {
-        stream.write(`\r\x1b[2K… ${title}: ${event.stage} ${event.percent}%`);
-      } else if (event.stage !== stage) {
-        stream.write(`  git: ${event.stage}\n`);
-      }
-      stage = event.stage;
-    },
-    // The step's own line is redrawn when it finishes; nothing to clear.
-    end() {
-      stage = undefined;
-    },
+  let shown: string | undefined;
+  return (event) => {
+    const stage = describeStage(event.stage);
+    if (live) {
+      stream.write(`\r\x1b[2K… ${title}: ${stage} ${event.percent}%`);
+    } else if (stage !== shown) {
+      stream.write(`  git: ${stage}\n`);
+    }
+    shown = stage;
   };
+}
+
+/** simple-git names a stage by git's first word, `remote:` included. */
+function describeStage(stage: string): string {
+  const names: Record<string, string> = {
+    "remote:": "preparing on the remote",
+    receiving: "receiving objects",
+    resolving: "resolving deltas",
+    updating: "updating files",
+  };
+  return names[stage] ?? stage;
 }

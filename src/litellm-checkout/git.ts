@@ -156,6 +156,7 @@ async function fetchOrThrow(
     [
       "fetch",
       "--quiet",
+      "--progress",
       "--no-tags",
       `--filter=${PARTIAL_FILTER}`,
       REMOTE_NAME,
@@ -305,9 +306,9 @@ export async function restoreFromHeadOrThrow(
 ): Promise<void> {
   await runOrThrow(
     git,
-    ["checkout", "--quiet", "HEAD", "--", relativeDir],
+    ["restore", "--source=HEAD", "--staged", "--worktree", "--", relativeDir],
     `restoring ${relativeDir} failed`,
-    { hint: `run \`git checkout HEAD -- ${relativeDir}\` in the checkout` },
+    { hint: `run \`git restore --source=HEAD -SW -- ${relativeDir}\` in the checkout` },
   );
 }
 
@@ -347,7 +348,7 @@ export async function checkoutDetachedOrThrow(
 ): Promise<void> {
   await runOrThrow(
     git,
-    ["checkout", "--quiet", "--detach", commit, "--"],
+    ["checkout", "--quiet", "--progress", "--detach", commit, "--"],
     `git refused to switch to ${commit.slice(0, 12)}; nothing was switched`,
     { hint: "commit or stash the files listed, or run again with `--force`" },
     true,
@@ -415,13 +416,26 @@ async function runOrThrow(
     return await git.raw(args);
   } catch (error) {
     const text = messageOf(error);
-    const lines = text.split("\n").filter((line) => line.trim().length > 0);
     throw new UserError(message, {
       cause: error,
-      details: allDetails ? lines : lines.slice(-1),
+      details: selectErrorLines(text, allDetails),
       hint: options.hint,
     });
   }
+}
+
+/**
+ * Git's own complaint: its `fatal:`/`error:` lines (progress and advice
+ * left out), or every line when asked, or else the last one.
+ */
+function selectErrorLines(text: string, all: boolean): string[] {
+  const lines = text
+    .split(/[\r\n]+/)
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim().length > 0 && !/\d+% \(\d+\/\d+\)/.test(line));
+  if (all) return lines;
+  const complaints = lines.filter((line) => /^(fatal|error):/.test(line));
+  return complaints.length > 0 ? complaints.slice(0, 3) : lines.slice(-1);
 }
 
 export function messageOf(error: unknown): string {

@@ -59,14 +59,13 @@ function setOneValue(
   const existing = findPair(map.items, key);
   if (existing && isScalar(existing.value) && existing.value.range) {
     const [start, end] = existing.value.range;
-    if (start === end) {
-      // `key:` with no value: the range is empty, right after the colon.
-      return `${text.slice(0, start)} ${rendered}${text.slice(end)}`;
+    if (start !== end) {
+      const styled = renderScalarLike(value, existing.value.type);
+      return text.slice(0, start) + styled + text.slice(end);
     }
-    const styled = renderScalarLike(value, existing.value.type);
-    return text.slice(0, start) + styled + text.slice(end);
   }
-  if (existing && existing.value === null && isScalar(existing.key)) {
+  if (existing && isScalar(existing.key) && isEmptyValue(existing.value)) {
+    // `key:` with no value (maybe a comment after it): write after the colon.
     const keyEnd = existing.key.range?.[1];
     const colon = keyEnd === undefined ? -1 : text.indexOf(":", keyEnd);
     if (colon !== -1) {
@@ -101,6 +100,13 @@ function endOfContent(text: string, offset: number): number {
   while (end > 0 && /\s/.test(text[end - 1] ?? "")) end -= 1;
   const lineEnd = text.indexOf("\n", end);
   return lineEnd === -1 ? text.length : lineEnd + 1;
+}
+
+function isEmptyValue(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (!isScalar(value)) return false;
+  const range = value.range;
+  return value.value === null && (!range || range[0] === range[1]);
 }
 
 function findPair(items: unknown[], key: string): Pair | undefined {
