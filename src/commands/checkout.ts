@@ -124,7 +124,7 @@ function createProgressRenderer(
   const live = stream.isTTY === true;
   let shown: string | undefined;
   return (event) => {
-    const stage = describeStage(event.stage);
+    const stage = event.stage.toLowerCase();
     if (live) {
       stream.write(`\r\x1b[2K… ${title}: ${stage} ${event.percent}%`);
     } else if (stage !== shown) {
@@ -132,15 +132,4 @@ function createProgressRenderer(
     }
     shown = stage;
   };
-}
-
-/** simple-git names a stage by git's first word, `remote:` included. */
-function describeStage(stage: string): string {
-  const names: Record<string, string> = {
-    "remote:": "preparing on the remote",
-    receiving: "receiving objects",
-    resolving: "resolving deltas",
-    updating: "updating files",
-  };
-  return names[stage] ?? stage;
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, renameSync, rmSync, mkdirSync } from "node:fs";
-import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
 import {
   addRemoteOrThrow,
@@ -20,16 +19,18 @@ import {
   tryReadBranch,
   tryResolveCommit,
   type GitProgress,
+  type GitRepo,
 } from "./git.js";
 import {
   findObstacles,
   hasLocalWork,
   hasObstacles,
-  readStatusEntries,
+  readAllStatusEntries,
   restoreUiOutput,
   toLocalWork,
   type LocalWork,
   type Obstacles,
+  withoutUiOutput,
 } from "./local-work.js";
 import {
   applyPatchesOrThrow,
@@ -172,10 +173,10 @@ async function switchCheckout(
   const previousHead = await tryResolveCommit(git, "HEAD");
   const target = await resolveOrFetchOrThrow(git, options);
   const patchPaths = options.patchPaths ?? [];
-  const uiRestored = await restoreUiOutput(git);
 
   if (previousHead === target.commit) {
-    const work = toLocalWork(await readStatusEntries(git));
+    const entries = await readAllStatusEntries(git);
+    const uiRestored = await restoreUiOutput(git, entries);
     const patches = await applyPatchesOrThrow(git, patchPaths, { ref });
     return {
       ref,
@@ -183,7 +184,7 @@ async function switchCheckout(
       previousHead,
       cloned: false,
       fetched: target.fetched,
-      carried: work,
+      carried: toLocalWork(withoutUiOutput(entries)),
       stash: undefined,
       savedBranch: undefined,
       uiRestored,
@@ -205,8 +206,11 @@ async function switchCheckout(
 
   let stash: StashRecord | undefined;
   let work: LocalWork;
+  let uiRestored = false;
   try {
-    work = toLocalWork(await readStatusEntries(git));
+    const entries = await readAllStatusEntries(git);
+    uiRestored = await restoreUiOutput(git, entries);
+    work = toLocalWork(withoutUiOutput(entries));
     const obstacles = previousHead
       ? await findObstacles(git, {
           checkoutPath,
@@ -227,7 +231,10 @@ async function switchCheckout(
     throw error;
   }
 
-  const savedBranch = await saveUnsavedCommits(git, options.previousCommit);
+  const savedBranch =
+    previousHead === options.previousCommit
+      ? undefined
+      : await saveUnsavedCommits(git, options.previousCommit);
   try {
     await checkoutDetachedOrThrow(git, target.commit);
   } catch (error) {
@@ -288,7 +295,7 @@ function stashMessageFor(ref: string): string {
   return `tdm-litellm: local work before checkout ${ref}`;
 }
 
-async function stashWork(git: SimpleGit, ref: string): Promise<StashRecord> {
+async function stashWork(git: GitRepo, ref: string): Promise<StashRecord> {
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const message = `${stashMessageFor(ref)} (${stamp})`;
   await stashAllOrThrow(git, message);
@@ -306,7 +313,7 @@ async function stashWork(git: SimpleGit, ref: string): Promise<StashRecord> {
  * hard to find after a switch: they get a branch first.
  */
 async function saveUnsavedCommits(
-  git: SimpleGit,
+  git: GitRepo,
   previousCommit: string | undefined,
 ): Promise<CheckoutResult["savedBranch"]> {
   if (await tryReadBranch(git)) return undefined;
@@ -332,7 +339,7 @@ interface Target {
  * fetching every branch and tag (no server resolves those).
  */
 async function resolveOrFetchOrThrow(
-  git: SimpleGit,
+  git: GitRepo,
   options: CheckoutOptions,
 ): Promise<Target> {
   const { ref } = options;
@@ -360,7 +367,7 @@ async function resolveOrFetchOrThrow(
 
 /** Tags first, then the remote's branch, then anything git resolves. */
 async function tryResolveLocally(
-  git: SimpleGit,
+  git: GitRepo,
   ref: string,
 ): Promise<string | undefined> {
   const { base, suffix } = splitRevisionSuffix(ref);

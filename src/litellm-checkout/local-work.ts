@@ -1,11 +1,11 @@
 import { lstatSync } from "node:fs";
 import path from "node:path";
-import type { SimpleGit } from "simple-git";
 import {
   readStatusOrThrow,
   readTreeDiffOrThrow,
   removeUntrackedOrThrow,
   restoreFromHeadOrThrow,
+  type GitRepo,
 } from "./git.js";
 
 /**
@@ -48,11 +48,14 @@ export function isUiOutputPath(file: string): boolean {
   return file === UI_OUTPUT_DIR || file.startsWith(`${UI_OUTPUT_DIR}/`);
 }
 
-/** Status entries, without what the proxy itself wrote into the UI bundle. */
-export async function readStatusEntries(
-  git: SimpleGit,
+/** Every status entry, the UI bundle's included. */
+export async function readAllStatusEntries(
+  git: GitRepo,
 ): Promise<StatusEntry[]> {
-  const entries = parseStatus(await readStatusOrThrow(git));
+  return parseStatus(await readStatusOrThrow(git));
+}
+
+export function withoutUiOutput(entries: StatusEntry[]): StatusEntry[] {
   return entries.filter((entry) => !isUiOutputPath(entry.path));
 }
 
@@ -71,11 +74,13 @@ export function hasLocalWork(work: LocalWork): boolean {
 }
 
 /**
- * Puts the UI bundle back as HEAD has it, when the proxy changed it.
- * Returns whether anything had to be restored.
+ * Puts the UI bundle back as HEAD has it, when the status shows the proxy
+ * changed it. Returns whether anything had to be restored.
  */
-export async function restoreUiOutput(git: SimpleGit): Promise<boolean> {
-  const entries = parseStatus(await readStatusOrThrow(git));
+export async function restoreUiOutput(
+  git: GitRepo,
+  entries: StatusEntry[],
+): Promise<boolean> {
   const touched = entries.filter((entry) => isUiOutputPath(entry.path));
   if (touched.length === 0) return false;
 
@@ -104,7 +109,7 @@ export interface Obstacles {
  * must not already be on disk.
  */
 export async function findObstacles(
-  git: SimpleGit,
+  git: GitRepo,
   options: {
     checkoutPath: string;
     head: string;

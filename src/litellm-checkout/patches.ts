@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { SimpleGit } from "simple-git";
 import { UserError } from "../errors.js";
 import {
   applyPatchOrThrow,
   canApplyPatch,
   explainPatchFailure,
+  type GitRepo,
 } from "./git.js";
 
 export type PatchState = "applied" | "not-applied" | "conflicts";
@@ -28,7 +28,7 @@ const MAX_HUNK_LINES = 30;
  * so a patch that could also apply a second time is not applied twice.
  */
 export async function readPatchState(
-  git: SimpleGit,
+  git: GitRepo,
   patchFile: string,
 ): Promise<PatchState> {
   if (await canApplyPatch(git, patchFile, { reverse: true })) return "applied";
@@ -39,7 +39,7 @@ export async function readPatchState(
 }
 
 export async function readPatchStatuses(
-  git: SimpleGit,
+  git: GitRepo,
   patchFiles: string[],
 ): Promise<PatchStatus[]> {
   const statuses: PatchStatus[] = [];
@@ -55,7 +55,7 @@ export async function readPatchStatuses(
  * the clean commit, and throws with the hunk that failed.
  */
 export async function applyPatchesOrThrow(
-  git: SimpleGit,
+  git: GitRepo,
   patchFiles: string[],
   context: { ref: string },
 ): Promise<PatchOutcome[]> {
@@ -87,7 +87,7 @@ export async function applyPatchesOrThrow(
 
 /** Undoes patches (the applied ones among them), last first. */
 export async function undoPatches(
-  git: SimpleGit,
+  git: GitRepo,
   outcomes: { file: string }[],
 ): Promise<void> {
   for (const outcome of [...outcomes].reverse()) {
