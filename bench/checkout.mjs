@@ -116,7 +116,13 @@ async function measureRealFirstClone(root, checkoutRef) {
   const ms = performance.now() - started;
   const gitBytes = await diskBytes(path.join(checkoutPath, ".git"));
   const totalBytes = await diskBytes(checkoutPath);
-  return { measured: true, ref: FIRST_TAG, ms: round(ms), gitBytes, totalBytes };
+  return {
+    measured: true,
+    ref: FIRST_TAG,
+    ms: round(ms),
+    gitBytes,
+    totalBytes,
+  };
 }
 
 async function diskBytes(dir) {

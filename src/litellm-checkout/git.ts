@@ -122,10 +122,7 @@ export async function fetchEverythingOrThrow(
 ): Promise<void> {
   await fetchOrThrow(
     git,
-    [
-      `+refs/heads/*:refs/remotes/${REMOTE_NAME}/*`,
-      "+refs/tags/*:refs/tags/*",
-    ],
+    [`+refs/heads/*:refs/remotes/${REMOTE_NAME}/*`, "+refs/tags/*:refs/tags/*"],
     ref,
   );
 }
@@ -197,9 +194,7 @@ export async function hasCommitLocally(
 }
 
 /** The branch HEAD is on, or undefined when HEAD is detached. */
-export async function tryReadBranch(
-  git: GitRepo,
-): Promise<string | undefined> {
+export async function tryReadBranch(git: GitRepo): Promise<string | undefined> {
   try {
     const name = await runGit(git, [
       "symbolic-ref",
@@ -303,7 +298,9 @@ export async function restoreFromHeadOrThrow(
     git,
     ["restore", "--source=HEAD", "--staged", "--worktree", "--", relativeDir],
     `restoring ${relativeDir} failed`,
-    { hint: `run \`git restore --source=HEAD -SW -- ${relativeDir}\` in the checkout` },
+    {
+      hint: `run \`git restore --source=HEAD -SW -- ${relativeDir}\` in the checkout`,
+    },
   );
 }
 
@@ -357,7 +354,10 @@ export async function canApplyPatch(
   options: { reverse: boolean },
 ): Promise<boolean> {
   try {
-    await runGit(git, patchArgs(patchFile, ["--check", ...reverseFlag(options)]));
+    await runGit(
+      git,
+      patchArgs(patchFile, ["--check", ...reverseFlag(options)]),
+    );
     return true;
   } catch {
     return false;
@@ -427,7 +427,9 @@ function selectErrorLines(text: string, all: boolean): string[] {
   const lines = text
     .split(/[\r\n]+/)
     .map((line) => line.trimEnd())
-    .filter((line) => line.trim().length > 0 && !/\d+% \(\d+\/\d+\)/.test(line));
+    .filter(
+      (line) => line.trim().length > 0 && !/\d+% \(\d+\/\d+\)/.test(line),
+    );
   if (all) return lines;
   const complaints = lines.filter((line) => /^(fatal|error):/.test(line));
   return complaints.length > 0 ? complaints.slice(0, 3) : lines.slice(-1);

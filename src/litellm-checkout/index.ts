@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, renameSync, rmSync, mkdirSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  mkdirSync,
+} from "node:fs";
 import { UserError } from "../errors.js";
 import {
   addRemoteOrThrow,
@@ -259,7 +265,9 @@ async function switchCheckout(
 function refuseSwitch(options: CheckoutOptions, obstacles: Obstacles): Error {
   const { ref, checkoutPath } = options;
   const details = [
-    ...obstacles.conflicting.map((file) => `changed here and in ${ref}: ${file}`),
+    ...obstacles.conflicting.map(
+      (file) => `changed here and in ${ref}: ${file}`,
+    ),
     ...obstacles.untrackedInTheWay.map(
       (file) => `untracked here, tracked in ${ref}: ${file}`,
     ),
@@ -353,8 +361,7 @@ async function resolveOrFetchOrThrow(
   } else {
     const remoteRefs = await listRemoteRefsOrThrow(git, base);
     const preferred =
-      remoteRefs.find((remoteRef) => remoteRef.kind === "tag") ??
-      remoteRefs[0];
+      remoteRefs.find((remoteRef) => remoteRef.kind === "tag") ?? remoteRefs[0];
     if (preferred) await fetchRemoteRefOrThrow(git, preferred);
     else if (looksLikeShortCommit(base)) {
       await fetchEverythingOrThrow(git, ref);
@@ -384,9 +391,12 @@ async function tryResolveLocally(
 }
 
 function unknownRef(options: CheckoutOptions): UserError {
-  return new UserError(`ref ${options.ref} does not exist in ${options.remote}`, {
-    hint: `check the tag, branch or commit; \`git ls-remote --tags ${options.remote}\` lists the tags`,
-  });
+  return new UserError(
+    `ref ${options.ref} does not exist in ${options.remote}`,
+    {
+      hint: `check the tag, branch or commit; \`git ls-remote --tags ${options.remote}\` lists the tags`,
+    },
+  );
 }
 
 /** The checkout's HEAD commit, or undefined when it is not a checkout. */

@@ -151,7 +151,8 @@ function parseTreeDiff(raw: string): { status: string; path: string }[] {
   for (let index = 0; index + 1 < fields.length; index += 2) {
     const status = fields[index] ?? "";
     const file = fields[index + 1] ?? "";
-    if (status && file) entries.push({ status: status.slice(0, 1), path: file });
+    if (status && file)
+      entries.push({ status: status.slice(0, 1), path: file });
   }
   return entries;
 }

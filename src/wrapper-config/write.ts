@@ -121,7 +121,10 @@ function renderScalar(value: string): string {
 }
 
 /** Keeps the user's quotes: a double-quoted value stays double-quoted. */
-function renderScalarLike(value: string, type: Scalar.Type | undefined): string {
+function renderScalarLike(
+  value: string,
+  type: Scalar.Type | undefined,
+): string {
   if (type === "QUOTE_DOUBLE" || type === "QUOTE_SINGLE") {
     return stringify(value, { defaultStringType: type }).trimEnd();
   }

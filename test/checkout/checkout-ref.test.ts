@@ -118,7 +118,9 @@ describe("first clone", () => {
 
     const error = await catchUserError(f.checkout("v1.0.0"));
 
-    expect(error.message).toBe(`${f.checkoutPath} exists and is not a git checkout`);
+    expect(error.message).toBe(
+      `${f.checkoutPath} exists and is not a git checkout`,
+    );
     expect(f.read("notes.txt")).toBe("mine\n");
   });
 });
@@ -357,9 +359,9 @@ describe("local work", () => {
       name: `tdm-litellm/saved-${mine.slice(0, 12)}`,
       commits: 1,
     });
-    expect(await f.git("rev-parse", `refs/heads/${result.savedBranch?.name}`)).toBe(
-      mine,
-    );
+    expect(
+      await f.git("rev-parse", `refs/heads/${result.savedBranch?.name}`),
+    ).toBe(mine);
     expect(await tryReadHead(f.checkoutPath)).toBe(f.origin.tags["v2.0.0"]);
   });
 

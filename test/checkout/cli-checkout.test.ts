@@ -17,7 +17,10 @@ import {
   type GitOrigin,
 } from "../support/git-origin.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../..",
+);
 const BIN = path.join(ROOT, "bin", "tdm-litellm");
 
 beforeAll(async () => {
@@ -98,9 +101,9 @@ describe("tdm-litellm checkout", () => {
         ),
     );
     expect(await p.head()).toBe(commit);
-    expect(readFileSync(path.join(p.checkoutPath, "litellm/shared.py"), "utf8")).toBe(
-      "def shared():\n    return 'patched'\n",
-    );
+    expect(
+      readFileSync(path.join(p.checkoutPath, "litellm/shared.py"), "utf8"),
+    ).toBe("def shared():\n    return 'patched'\n");
   });
 
   it("returns to the recorded pin when no ref is given", async () => {

@@ -55,7 +55,12 @@ async function makePatchedFixture() {
     checkoutPath,
     patchPaths,
     checkout: (ref: string, patches = patchPaths) =>
-      checkoutRef({ checkoutPath, remote: origin.url, ref, patchPaths: patches }),
+      checkoutRef({
+        checkoutPath,
+        remote: origin.url,
+        ref,
+        patchPaths: patches,
+      }),
     read: (relative: string) =>
       readFileSync(path.join(checkoutPath, relative), "utf8"),
     git: (...args: string[]) => runGit(checkoutPath, ...args),

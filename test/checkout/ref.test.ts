@@ -34,7 +34,10 @@ describe("assertSafeRef", () => {
     ["@{-1}", "it contains `@{` or is `@`"],
     ["@", "it contains `@{` or is `@`"],
     ["main@{upstream}", "it contains `@{` or is `@`"],
-    ["v1:path", "it contains one of ~ ^ : ? * [ \\ outside a trailing ~n or ^n"],
+    [
+      "v1:path",
+      "it contains one of ~ ^ : ? * [ \\ outside a trailing ~n or ^n",
+    ],
     ["v1*", "it contains one of ~ ^ : ? * [ \\ outside a trailing ~n or ^n"],
     ["v1~x", "it contains one of ~ ^ : ? * [ \\ outside a trailing ~n or ^n"],
     ["~1", "it has no name before `~` or `^`"],

@@ -36,10 +36,7 @@ describe("updateSectionValues", () => {
     });
 
     expect(after).toBe(
-      COMMENTED.replace(
-        "  ref: v1.80.10.rc.3 #",
-        "  ref: v1.81.0 #",
-      ).replace(
+      COMMENTED.replace("  ref: v1.80.10.rc.3 #", "  ref: v1.81.0 #").replace(
         "    - patches/01-fix.patch\n",
         `    - patches/01-fix.patch\n  commit: ${COMMIT_A}\n`,
       ),
