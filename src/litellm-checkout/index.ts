@@ -29,7 +29,6 @@ import {
 } from "./git.js";
 import {
   findObstacles,
-  hasLocalWork,
   hasObstacles,
   readAllStatusEntries,
   restoreUiOutput,
@@ -245,6 +244,11 @@ async function switchCheckout(
     await checkoutDetachedOrThrow(git, target.commit);
   } catch (error) {
     if (!stash) await restorePatches();
+    else if (error instanceof UserError) {
+      error.details.push(
+        `the local work is safe in the stash "${stash.message}" (${stash.commit})`,
+      );
+    }
     throw error;
   }
   const patches = await applyPatchesOrThrow(git, patchPaths, { ref });
@@ -254,7 +258,7 @@ async function switchCheckout(
     previousHead,
     cloned: false,
     fetched: target.fetched,
-    carried: hasLocalWork(work) ? work : { changed: [], untracked: [] },
+    carried: work,
     stash,
     savedBranch,
     uiRestored,

@@ -69,10 +69,6 @@ export function toLocalWork(entries: StatusEntry[]): LocalWork {
   return { changed, untracked };
 }
 
-export function hasLocalWork(work: LocalWork): boolean {
-  return work.changed.length > 0 || work.untracked.length > 0;
-}
-
 /**
  * Puts the UI bundle back as HEAD has it, when the status shows the proxy
  * changed it. Returns whether anything had to be restored.

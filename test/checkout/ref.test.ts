@@ -4,6 +4,7 @@ import {
   findRefProblem,
   splitRevisionSuffix,
 } from "../../src/litellm-checkout/ref.js";
+import { parseProgress } from "../../src/litellm-checkout/git.js";
 
 describe("assertSafeRef", () => {
   it.each([
@@ -67,5 +68,20 @@ describe("splitRevisionSuffix", () => {
     ["main^", { base: "main", suffix: "^" }],
   ])("splits %j", (ref, expected) => {
     expect(splitRevisionSuffix(ref)).toEqual(expected);
+  });
+});
+
+describe("parseProgress", () => {
+  it("reads git's progress lines, local and remote, split on CR", () => {
+    const chunk =
+      "remote: Counting objects:  50% (1/2)\rremote: Counting objects: 100% (2/2), done.\n" +
+      "Receiving objects:  12% (3/25)\rUpdating files:  40% (2/5)\rnoise without percent\n";
+
+    expect(parseProgress(chunk)).toEqual([
+      { stage: "Counting objects", percent: 50 },
+      { stage: "Counting objects", percent: 100 },
+      { stage: "Receiving objects", percent: 12 },
+      { stage: "Updating files", percent: 40 },
+    ]);
   });
 });
