@@ -125,8 +125,9 @@ export async function findObstacles(
   for (const entry of diff) {
     if (entry.status !== "A" || changed.has(entry.path)) continue;
     if (isUiOutputPath(entry.path)) continue;
-    if (untracked.has(entry.path)) untrackedInTheWay.push(entry.path);
-    else if (existsOnDisk(path.join(checkoutPath, entry.path))) {
+    if (untracked.has(entry.path) || hasUntrackedBelow(work, entry.path)) {
+      untrackedInTheWay.push(entry.path);
+    } else if (existsOnDisk(path.join(checkoutPath, entry.path))) {
       ignoredInTheWay.push(entry.path);
     }
   }
@@ -151,6 +152,11 @@ function parseTreeDiff(raw: string): { status: string; path: string }[] {
       entries.push({ status: status.slice(0, 1), path: file });
   }
   return entries;
+}
+
+/** An untracked directory where the target puts a file. */
+function hasUntrackedBelow(work: LocalWork, file: string): boolean {
+  return work.untracked.some((untracked) => untracked.startsWith(`${file}/`));
 }
 
 function existsOnDisk(file: string): boolean {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import {
@@ -8,7 +8,7 @@ import {
   type GitRepo,
 } from "./git.js";
 
-export type PatchState = "applied" | "not-applied" | "conflicts";
+export type PatchState = "applied" | "not-applied" | "conflicts" | "missing";
 
 export interface PatchStatus {
   file: string;
@@ -31,6 +31,7 @@ export async function readPatchState(
   git: GitRepo,
   patchFile: string,
 ): Promise<PatchState> {
+  if (!existsSync(patchFile)) return "missing";
   if (await canApplyPatch(git, patchFile, { reverse: true })) return "applied";
   if (await canApplyPatch(git, patchFile, { reverse: false })) {
     return "not-applied";

@@ -158,7 +158,9 @@ function describeDifferences(report: PinReport): string[] {
   for (const patch of report.patches) {
     const name = path.basename(patch.file);
     if (patch.state === "applied") notes.push(`patch ${name} applied`);
-    else {
+    else if (patch.state === "missing") {
+      notes.push(`patch ${name} is missing: ${patch.file}`);
+    } else {
       notes.push(
         `patch ${name} is not applied; \`tdm-litellm checkout\` applies it`,
       );

@@ -305,6 +305,20 @@ describe("local work", () => {
     expect(await tryReadHead(f.checkoutPath)).toBe(f.origin.tags["v1.0.0"]);
   });
 
+  it("refuses an untracked directory where the target puts a file", async () => {
+    const f = await makeFixture();
+    await f.checkout("v1.0.0");
+    f.write("litellm/added.py/notes.md", "a directory of mine\n");
+    const before = snapshotTree(f.checkoutPath);
+
+    const error = await catchUserError(f.checkout("v1.1.0"));
+
+    expect(error.details).toEqual([
+      "untracked here, tracked in v1.1.0: litellm/added.py",
+    ]);
+    expect(snapshotTree(f.checkoutPath)).toEqual(before);
+  });
+
   it("refuses ignored files the target tracks, even with --force", async () => {
     const f = await makeFixture();
     await f.checkout("v1.0.0");

@@ -90,6 +90,9 @@ describe("tdm-litellm checkout", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("cloned (partial, blobs on demand)");
     expect(result.stderr).toContain("applied patch shared.patch");
+    // Not a terminal: progress comes as plain lines, never redrawn.
+    expect(result.stderr).toMatch(/^ {2}git: [a-z ]+$/m);
+    expect(result.stderr).not.toContain("\r");
     const commit = p.origin.tags["v1.1.0"] ?? "";
     expect(result.stderr).toContain(`pinned v1.1.0 (${commit.slice(0, 12)})`);
     expect(readFileSync(p.yamlFile, "utf8")).toBe(
