@@ -117,7 +117,7 @@ function reportResult(
  * Git's transfer progress: one line redrawn in place on a terminal; on
  * anything else, one plain line when a stage begins.
  */
-function createProgressRenderer(
+export function createProgressRenderer(
   stream: NodeJS.WriteStream,
   title: string,
 ): (event: GitProgress) => void {
