@@ -59,7 +59,8 @@ export {
   type PinVerdict,
 } from "./pin.js";
 export { UI_OUTPUT_DIR } from "./local-work.js";
-export type { PatchOutcome } from "./patches.js";
+export type { PatchOutcome, PatchState, PatchStatus } from "./patches.js";
+export type { LocalWork } from "./local-work.js";
 
 export interface CheckoutOptions {
   checkoutPath: string;
@@ -110,13 +111,18 @@ export async function checkoutRef(
   options: CheckoutOptions,
 ): Promise<CheckoutResult> {
   assertSafeRef(options.ref);
-  if (options.commit !== undefined && !isFullCommitId(options.commit)) {
-    throw new UserError(`the recorded commit ${options.commit} is not valid`, {
-      hint: "remove `litellm.commit` from tdm-litellm.yaml and run `tdm-litellm checkout <ref>`",
-    });
-  }
+  assertCommitIdOrUndefined(options.commit);
+  assertCommitIdOrUndefined(options.previousCommit);
   if (!isCheckout(options.checkoutPath)) return cloneAndCheckout(options);
   return switchCheckout(options);
+}
+
+/** A recorded commit goes into git's argv too: only a full id passes. */
+export function assertCommitIdOrUndefined(commit: string | undefined): void {
+  if (commit === undefined || isFullCommitId(commit)) return;
+  throw new UserError(`the recorded commit "${commit}" is not a commit id`, {
+    hint: "remove `litellm.commit` from tdm-litellm.yaml and run `tdm-litellm checkout <ref>`",
+  });
 }
 
 async function cloneAndCheckout(

@@ -11,6 +11,7 @@ import {
   tryResolveCommit,
 } from "./git.js";
 import { isUiOutputPath, parseStatus } from "./local-work.js";
+import { isFullCommitId } from "./ref.js";
 import { readPatchStatuses, type PatchStatus } from "./patches.js";
 
 export interface PinReport {
@@ -47,6 +48,14 @@ export async function inspectPin(options: {
   patchPaths: string[];
 }): Promise<PinReport> {
   const { checkoutPath, pinnedCommit, patchPaths } = options;
+  if (pinnedCommit !== undefined && !isFullCommitId(pinnedCommit)) {
+    throw new UserError(
+      `the recorded commit "${pinnedCommit}" is not a commit id`,
+      {
+        hint: "run `tdm-litellm checkout <ref>` to record the pin again",
+      },
+    );
+  }
   const empty: PinReport = {
     checkoutPath,
     present: false,

@@ -259,5 +259,15 @@ describe("inspectPin and verifyPinOrThrow", () => {
         patchPaths: [],
       }),
     ).rejects.toThrow(`there is no LiteLLM checkout at ${checkoutPath}`);
+    await expect(
+      verifyPinOrThrow({
+        checkoutPath,
+        pinnedRef: "v1.0.0",
+        pinnedCommit: "--output=/tmp/x",
+        patchPaths: [],
+      }),
+    ).rejects.toThrow(
+      'the recorded commit "--output=/tmp/x" is not a commit id',
+    );
   });
 });
