@@ -166,9 +166,7 @@ describe("tdm-litellm checkout", () => {
 
     const result = await p.run(...args);
 
-    // TODO: commander's unknown-option exit is 1 until cli.ts sets
-    // exitOverride before adding commands; then both are 2.
-    expect(result.exitCode).not.toBe(0);
+    expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
     expect(existsSync(path.join(p.project, "pwned"))).toBe(false);
     expect(existsSync(p.checkoutPath)).toBe(false);
