@@ -28,18 +28,33 @@ const GROUPS = [
     id: "checkout",
     module: "checkout.mjs",
     exports: ["tagSwitch", "firstCloneSize"],
+    titles: {
+      tagSwitch: "tag switch without fetching",
+      firstCloneSize: "first clone of one pin: size on disk",
+    },
     issue: 3,
   },
   {
     id: "python-env",
     module: "python-env.mjs",
     exports: ["firstSync", "noChangeSync", "pinSwitch", "environmentSizes"],
+    titles: {
+      firstSync: 'first sync: uv vs pip install -e ".[proxy]"',
+      noChangeSync: "no-change sync",
+      pinSwitch: "pin switch with equal dependencies",
+      environmentSizes: "environment size on disk",
+    },
     issue: 5,
   },
   {
     id: "lifecycle",
     module: "lifecycle.mjs",
     exports: ["launcherResidentMemory", "proxyRss"],
+    titles: {
+      launcherResidentMemory:
+        "RSS the launcher leaves while serving (detached, foreground) vs a waiting Node parent",
+      proxyRss: "proxy RSS under the launcher vs by hand",
+    },
     proxy: true,
     issue: 6,
   },
@@ -209,11 +224,22 @@ async function runGroup(group, ctx) {
 }
 
 function unavailable(group, name, note) {
-  return { group: group.id, status: "unavailable", name, note };
+  return {
+    group: group.id,
+    status: "unavailable",
+    name: label(group, name),
+    note,
+  };
 }
 
 function failed(group, name, note) {
-  return { group: group.id, status: "failed", name, note };
+  return { group: group.id, status: "failed", name: label(group, name), note };
+}
+
+/** What a row without a figure is about: the figure's title and its export. */
+function label(group, name) {
+  const title = group.titles?.[name];
+  return title ? `${title} (${name})` : name;
 }
 
 function firstLine(error) {
