@@ -10,6 +10,7 @@ const OVERHEAD_GOAL_MS = 300;
 const START_TIMEOUT_MS = 180_000;
 const HEALTH_POLL_MS = 50;
 const EXEC_POLL_MS = 1;
+const PORT_RELEASE_TIMEOUT_MS = 30_000;
 
 /**
  * The proxy's start, side by side with the same checkout, config and
@@ -178,5 +179,11 @@ async function stop(child, port) {
   await stopGroup(child.pid);
   await closed;
   // The next start must find the port free.
-  while ((await probe(port)) !== undefined) await sleep(100);
+  const deadline = performance.now() + PORT_RELEASE_TIMEOUT_MS;
+  while ((await probe(port)) !== undefined) {
+    if (performance.now() > deadline) {
+      throw new Error(`port ${port} still answers after the proxy stopped`);
+    }
+    await sleep(100);
+  }
 }
