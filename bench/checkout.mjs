@@ -27,6 +27,8 @@ const VERSION = "1.80.10";
 const FIRST_TAG = "v1.80.10";
 const SECOND_TAG = "v1.80.10-bench.2";
 const DEFAULT_RUNS = 7;
+import { figure } from "./lib/stats.mjs";
+
 const REAL_REMOTE = "https://github.com/BerriAI/litellm.git";
 const GIT_ENV = {
   ...process.env,
@@ -95,6 +97,7 @@ export async function benchCheckout(options = {}) {
         maxMs: round(timings.at(-1)),
       },
       bareGitCheckoutMedianMs: round(median(baseline)),
+      samples: { tagSwitch: timings, bareGit: baseline },
       tagSwitchWithLocalFetchMs: round(switchWithFetchMs),
       partialCloneFromLocalOriginMs: round(localCloneMs),
       realFirstClone: await measureRealFirstClone(root, checkoutRef),
@@ -105,6 +108,55 @@ export async function benchCheckout(options = {}) {
 }
 
 export default benchCheckout;
+
+let measured;
+
+/** The runner's figures (see bench/README.md): one measurement, shared. */
+function measureOnce(ctx) {
+  measured ??= benchCheckout({ runs: ctx.runsFor(7, 3) });
+  return measured;
+}
+
+export async function tagSwitch(ctx) {
+  const result = await measureOnce(ctx);
+  return [
+    figure({
+      name: "tag switch without fetching",
+      unit: "ms",
+      samples: result.samples.tagSwitch,
+      comparison: {
+        name: "bare git checkout --detach",
+        samples: result.samples.bareGit,
+      },
+      note: `real ${result.litellmVersion} tree, ${result.filesDifferingBetweenTags} files differ between the tags`,
+    }),
+    figure({
+      name: "first switch that fetches the tag (local origin)",
+      unit: "ms",
+      samples: [result.tagSwitchWithLocalFetchMs],
+    }),
+  ];
+}
+
+export async function firstCloneSize(ctx) {
+  const { realFirstClone } = await measureOnce(ctx);
+  if (!realFirstClone.measured) {
+    return {
+      name: "first clone of one pin of the real history: size on disk",
+      unit: "MB",
+      median: null,
+      spread: null,
+      runs: 0,
+      note: realFirstClone.reason,
+    };
+  }
+  return figure({
+    name: "first clone of one pin of the real history: size on disk",
+    unit: "MB",
+    samples: [realFirstClone.totalBytes / 1e6],
+    note: `.git ${Math.round(realFirstClone.gitBytes / 1e6)} MB, ${realFirstClone.ms} ms`,
+  });
+}
 
 /**
  * A first clone of the real LiteLLM history needs github.com. It is
