@@ -12,6 +12,8 @@ export function launcherPaths() {
     environments: path.join(paths.cache, "envs"),
     /** The admin UI copy LiteLLM serves, one per commit. */
     ui: path.join(paths.cache, "ui"),
+    /** Python's compiled bytecode for the proxy (PYTHONPYCACHEPREFIX). */
+    bytecode: path.join(paths.cache, "pycache"),
     /** Tools the launcher installs for itself, such as uv. */
     tools: path.join(paths.data, "tools"),
     /** Logs of installs. */

@@ -14,6 +14,7 @@ import { proxyEntry } from "../python-env/entry.js";
 import {
   buildBaseEnvironment,
   buildProxyEnvironment,
+  readEnvFileOrThrow,
 } from "../proxy-process/environment.js";
 import { baseUrl } from "../proxy-process/health.js";
 import { proxyArgv } from "../proxy-process/launch.js";
@@ -106,6 +107,8 @@ export async function runUp(options: UpOptions): Promise<void> {
     databaseIntended,
     pythonPath: entry.pythonPath,
     uiDir: path.join(launcherPaths().ui, commit),
+    bytecodeDir: launcherPaths().bytecode,
+    keepDontWriteBytecode: envFileSets(wrapper, "PYTHONDONTWRITEBYTECODE"),
   });
   const masterKey = masterKeyOf(generalSettings, env);
   const request: StartRequest = {
@@ -154,6 +157,13 @@ export async function runUp(options: UpOptions): Promise<void> {
     return;
   }
   await runAttached(request);
+}
+
+function envFileSets(wrapper: WrapperConfig, name: string): boolean {
+  return (
+    wrapper.envFilePath !== undefined &&
+    name in readEnvFileOrThrow(wrapper.envFilePath)
+  );
 }
 
 async function verifyPinOrThrow(wrapper: WrapperConfig): Promise<string> {

@@ -40,6 +40,7 @@ describe("buildProxyEnvironment", () => {
     options: {
       configVariables?: Record<string, string>;
       database?: boolean;
+      keepBytecodeSetting?: boolean;
     } = {},
   ) =>
     buildProxyEnvironment({
@@ -48,6 +49,8 @@ describe("buildProxyEnvironment", () => {
       databaseIntended: options.database ?? false,
       pythonPath: ["/checkout", "/overlay"],
       uiDir: "/cache/ui/abc",
+      bytecodeDir: "/cache/pycache",
+      keepDontWriteBytecode: options.keepBytecodeSetting ?? false,
     });
 
   it("removes variables that would redirect LiteLLM", () => {
@@ -81,6 +84,23 @@ describe("buildProxyEnvironment", () => {
     expect(build({ LITELLM_LOCAL_MODEL_COST_MAP: "False" })).toMatchObject({
       LITELLM_LOCAL_MODEL_COST_MAP: "False",
     });
+  });
+
+  it("caches bytecode outside the checkout unless told not to", () => {
+    const inherited = { PYTHONDONTWRITEBYTECODE: "1" };
+    expect(build(inherited)).toMatchObject({
+      PYTHONPYCACHEPREFIX: "/cache/pycache",
+    });
+    expect(build(inherited)).not.toHaveProperty("PYTHONDONTWRITEBYTECODE");
+    expect(
+      build(inherited, { keepBytecodeSetting: true }).PYTHONDONTWRITEBYTECODE,
+    ).toBe("1");
+  });
+
+  it("does not pass the entry script's plan file on", () => {
+    expect(build({ TDM_LITELLM_EXEC_PLAN: "/tmp/plan" })).not.toHaveProperty(
+      "TDM_LITELLM_EXEC_PLAN",
+    );
   });
 
   it("exports the config's environment_variables over the base", () => {

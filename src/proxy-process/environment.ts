@@ -53,6 +53,13 @@ export interface ProxyEnvironmentOptions {
   /** PYTHONPATH entries that make the checkout's source importable. */
   pythonPath: string[];
   uiDir: string;
+  /** Where Python caches compiled bytecode, outside the checkout. */
+  bytecodeDir: string;
+  /**
+   * Keep an inherited PYTHONDONTWRITEBYTECODE (set when the env file asks
+   * for it); dropped otherwise.
+   */
+  keepDontWriteBytecode?: boolean;
 }
 
 /**
@@ -71,6 +78,10 @@ export function buildProxyEnvironment(
     // Only the env file named in tdm-litellm.yaml is read: no .env found by
     // searching upward from the checkout changes the proxy behind our back.
     LITELLM_MODE: "PRODUCTION",
+    // Compiled bytecode outside the checkout, kept between starts: without
+    // it every start compiles LiteLLM and its dependencies again, which
+    // more than doubles the time to healthy.
+    PYTHONPYCACHEPREFIX: options.bytecodeDir,
     ...options.base,
     ...options.configVariables,
   };
@@ -83,6 +94,9 @@ export function buildProxyEnvironment(
     .join(":");
   // Unbuffered output, so the log shows start-up as it happens.
   env.PYTHONUNBUFFERED ??= "1";
+  if (!options.keepDontWriteBytecode) delete env.PYTHONDONTWRITEBYTECODE;
+  // The entry script's hand-over file is the launcher's, not the proxy's.
+  delete env.TDM_LITELLM_EXEC_PLAN;
   delete env.VIRTUAL_ENV;
   delete env.PYTHONHOME;
   return Object.fromEntries(
