@@ -174,10 +174,18 @@ async function tryCountLocalChanges(
 ): Promise<number | null> {
   try {
     const status = await gitIn(checkoutPath).status();
-    return status.files.length;
+    return status.files.filter((file) => !isBytecode(file.path)).length;
   } catch {
     return null;
   }
+}
+
+/**
+ * Python writes bytecode caches into the checkout it imports from; they
+ * are not local work, though a checkout without a .gitignore lists them.
+ */
+function isBytecode(file: string): boolean {
+  return /(^|\/)__pycache__(\/|$)|\.py[co]$/.test(file);
 }
 
 export function renderStatus(status: ProjectStatus): string {

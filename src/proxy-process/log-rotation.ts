@@ -1,4 +1,4 @@
-import type { LaunchPlan } from "./launch.js";
+import { PROXY_MARKER, type LaunchPlan } from "./launch.js";
 
 /** One log file grows to about this size before it is rotated. */
 export const LOG_MAX_BYTES = 10 * 1024 * 1024;
@@ -27,6 +27,7 @@ const FILE_VARIABLE = "TDM_LITELLM_LOG_FILE";
  * single write holds no line break at all.
  */
 export const ROTATING_LOG_PRELUDE = String.raw`
+# ${PROXY_MARKER}, detached: its output goes to a log rotated by size
 import atexit as _tdm_atexit, os as _tdm_os, sys as _tdm_sys, threading as _tdm_threading
 def _tdm_rotating_log():
     os = _tdm_os
