@@ -32,8 +32,13 @@ export interface ProjectStatus {
     present: boolean;
     head: string | null;
     atPin: boolean;
-    /** Changed and untracked files in the tree; null when unknown. */
+    /**
+     * Changed and untracked files in the tree, without bytecode caches and
+     * LiteLLM's own rewrite of its UI bundle; null when unknown.
+     */
     localChanges: number | null;
+    /** Whether LiteLLM rewrote its UI bundle inside the checkout. */
+    uiBundleChanged: boolean;
     patches: string[];
   };
   environment: {
@@ -100,7 +105,7 @@ export async function readProjectStatus(
     tryReadHead(checkoutPath),
     inspectProxy(projectDir),
   ]);
-  const localChanges = head ? await tryCountLocalChanges(checkoutPath) : null;
+  const changes = head ? await tryListLocalChanges(checkoutPath) : undefined;
 
   return {
     project: projectDir,
@@ -110,7 +115,10 @@ export async function readProjectStatus(
       present: head !== undefined,
       head: head ?? null,
       atPin: head !== undefined && head === pinned,
-      localChanges,
+      localChanges: changes
+        ? changes.filter((file) => !isUiBundle(file)).length
+        : null,
+      uiBundleChanged: changes?.some(isUiBundle) ?? false,
       patches: wrapper.data.litellm.patches,
     },
     environment: readEnvironment(projectDir),
@@ -169,15 +177,26 @@ function readEnvironment(projectDir: string): ProjectStatus["environment"] {
   return { ...last, complete };
 }
 
-async function tryCountLocalChanges(
+async function tryListLocalChanges(
   checkoutPath: string,
-): Promise<number | null> {
+): Promise<string[] | undefined> {
   try {
     const status = await gitIn(checkoutPath).status();
-    return status.files.filter((file) => !isBytecode(file.path)).length;
+    return status.files
+      .map((file) => file.path)
+      .filter((file) => !isBytecode(file));
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+/**
+ * Releases before LITELLM_UI_PATH (1.80.10 among them) move the bundle's
+ * `foo.html` to `foo/index.html` in place at every start: LiteLLM's doing,
+ * not the user's work.
+ */
+function isUiBundle(file: string): boolean {
+  return file.startsWith("litellm/proxy/_experimental/out/");
 }
 
 /**
@@ -209,6 +228,9 @@ export function renderStatus(status: ProjectStatus): string {
           checkout.localChanges === null
             ? undefined
             : `${checkout.localChanges} local change${checkout.localChanges === 1 ? "" : "s"}`,
+          checkout.uiBundleChanged
+            ? "UI bundle rewritten by LiteLLM"
+            : undefined,
           checkout.patches.length > 0
             ? `patches: ${checkout.patches.join(", ")}`
             : undefined,

@@ -42,7 +42,7 @@ async function fakeProxy(port: number, cwd: string): Promise<ChildProcess> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   cleanups.push(() => child.kill("SIGKILL"));
-  await new Promise((resolve) => child.stdout!.once("data", resolve));
+  await new Promise((resolve) => child.stdout.once("data", resolve));
   return child;
 }
 

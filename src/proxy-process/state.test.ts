@@ -46,7 +46,7 @@ function stateOf(pid: number, startTime: number): ProxyState {
 
 /** A PID that ran and exited, so nothing has it for a while. */
 function exitedPid(): number {
-  return spawnSync("true").pid!;
+  return spawnSync("true").pid;
 }
 
 describe("the proxy state file", () => {

@@ -24,7 +24,7 @@ async function startGroup(stubborn: boolean): Promise<number> {
   );
   child.unref();
   leaders.push(child.pid!);
-  await new Promise((resolve) => child.stdout!.once("data", resolve));
+  await new Promise((resolve) => child.stdout.once("data", resolve));
   expect(listProcessGroup(child.pid!).length).toBeGreaterThanOrEqual(2);
   return child.pid!;
 }

@@ -173,6 +173,8 @@ describe(`proxy lifecycle with LiteLLM ${POETRY_ERA_VERSION}`, () => {
       head: commit,
       atPin: true,
       localChanges: 0,
+      // 1.80.10 moves its UI pages in place at start-up.
+      uiBundleChanged: true,
       patches: [],
     });
     expect(status.environment?.complete).toBe(true);
@@ -243,7 +245,10 @@ describe(`proxy lifecycle with LiteLLM ${POETRY_ERA_VERSION}`, () => {
         env,
       });
       let followed = "";
-      follow.stdout.on("data", (chunk: Buffer) => (followed += chunk));
+      follow.stdout.on(
+        "data",
+        (chunk: Buffer) => (followed += chunk.toString()),
+      );
       // Once a request shows, the follower is in place.
       expect(
         await waitFor(async () => {
