@@ -113,6 +113,24 @@ describe("the rotating log inside the proxy process", () => {
     expect(readFileSync(log, "utf8")).toContain("fatal: config missing");
   });
 
+  it("drains the log before a SIGTERM ends the process", () => {
+    const log = path.join(temporary(), "proxy.log");
+    const program = [
+      "import signal, sys",
+      "for i in range(5000):",
+      "    print('line %05d' % i)",
+      // What uvicorn does after a graceful shutdown on SIGTERM.
+      "signal.raise_signal(signal.SIGTERM)",
+      "print('not reached')",
+    ].join("\n");
+    expect(() => runBehindPrelude(program, log, 10_000_000)).toThrow(
+      expect.objectContaining({ signal: "SIGTERM" }) as Error,
+    );
+    const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(5000);
+    expect(lines.at(-1)).toBe("line 04999");
+  });
+
   it("only wraps inline Python code", () => {
     const plan = {
       argv: ["python", "-m", "litellm"] as [string, ...string[]],

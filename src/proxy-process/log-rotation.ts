@@ -19,8 +19,9 @@ const FILE_VARIABLE = "TDM_LITELLM_LOG_FILE";
  * file descriptors 1 and 2 at a pipe and starts a daemon thread of the
  * proxy's own process that copies the pipe into the log, rotating it by
  * size. So no extra process stays resident, the log cannot fill the disk,
- * and whatever the proxy or its children write lands in the log. At exit
- * the pipe is closed and the thread drained, so last words are kept.
+ * and whatever the proxy or its children write lands in the log. At exit,
+ * and on SIGTERM before the process dies of it, the pipe is closed and the
+ * thread drained, so last words are kept.
  *
  * Its settings come in variables that it removes again, so they do not
  * reach the proxy's children. Lines stay whole across a rotation unless a
@@ -85,7 +86,11 @@ def _tdm_rotating_log():
     os.close(write_end)
     thread = _tdm_threading.Thread(target=pump, name="tdm-litellm-log", daemon=True)
     thread.start()
+    drained = []
     def drain():
+        if drained:
+            return
+        drained.append(True)
         for stream in (_tdm_sys.stdout, _tdm_sys.stderr):
             try:
                 stream.flush()
@@ -97,6 +102,15 @@ def _tdm_rotating_log():
         os.close(null)
         thread.join(2)
     _tdm_atexit.register(drain)
+    # uvicorn ends a SIGTERM'd server by raising the signal again under the
+    # handler it found, which would skip atexit and lose the last lines.
+    import signal
+    def on_terminate(number, frame):
+        drain()
+        signal.signal(number, signal.SIG_DFL)
+        os.kill(os.getpid(), number)
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, on_terminate)
 _tdm_rotating_log()
 `.trim();
 

@@ -360,6 +360,9 @@ describe(`proxy lifecycle with LiteLLM ${POETRY_ERA_VERSION}`, () => {
     expect(groupMembers(pid)).toEqual([]);
     expect(existsSync(stateFile())).toBe(false);
     expect(await probe(port)).toBeUndefined();
+    // The proxy's last words reached the log before it died of SIGTERM.
+    const tail = await cli("logs", "-n", "2");
+    expect(tail.stdout).toContain(`Finished server process [${pid}]`);
 
     const again = await cli("down");
     expect(again.exitCode).toBe(0);
