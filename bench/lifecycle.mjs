@@ -179,7 +179,7 @@ async function proxyRssUnderLauncher(ctx, project) {
 async function proxyRssByHand(project) {
   const port = await freePort();
   const env = {
-    ...project.env,
+    ...cliEnv(project),
     ...project.dotenv(),
     PYTHONPATH: project.checkoutDir,
   };
@@ -372,10 +372,20 @@ function ancestorsOf(pid) {
 
 // ---- children and the proxy's health ----
 
+/**
+ * The CLI's environment without a plan file of an outer entry script, so
+ * `node dist/cli.js up` waits on the proxy instead of writing a plan.
+ */
+function cliEnv(project) {
+  const env = { ...project.env };
+  delete env.TDM_LITELLM_EXEC_PLAN;
+  return env;
+}
+
 function startInGroup(command, args, project) {
   const child = spawn(command, args, {
     cwd: project.dir,
-    env: project.env,
+    env: cliEnv(project),
     detached: true,
     stdio: "ignore",
   });
@@ -387,7 +397,7 @@ function runToEnd(command, args, project) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: project.dir,
-      env: project.env,
+      env: cliEnv(project),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
