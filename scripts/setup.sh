@@ -21,9 +21,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if ! have uv; then
+  # Into the interpreter's own scripts directory, which is on PATH; where the
+  # system Python refuses (PEP 668), into the user's, with a note.
   echo "setup: installing uv from PyPI"
-  python3 -m pip install --quiet --user uv 2>/dev/null ||
-    python3 -m pip install --quiet uv
+  if ! python3 -m pip install --quiet uv 2>/dev/null; then
+    python3 -m pip install --quiet --user --break-system-packages uv
+  fi
+  hash -r
+  if ! have uv && have pyenv; then pyenv rehash; fi
+  if ! have uv; then
+    echo "setup: uv is in $(python3 -m site --user-base)/bin; add that to PATH" \
+      "(tdm-litellm also installs its own copy when it needs one)"
+  fi
 fi
 
 npm ci --no-audit --no-fund

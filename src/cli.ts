@@ -42,6 +42,9 @@ export function buildProgram(): Command {
     .option("-c, --config <file>", "the tdm-litellm.yaml to use")
     .option("--verbose", "show stack traces and debug lines")
     .showHelpAfterError()
+    // Commands added after this inherit it: usage errors come back to
+    // main() as exceptions instead of exiting inside commander.
+    .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 
   const globals = () => program.opts<GlobalOptions>();
@@ -192,7 +195,6 @@ export interface UpCliOptions {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;

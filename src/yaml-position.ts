@@ -47,14 +47,18 @@ export function findNode(
   return { node: node as Node | undefined, key, exact: true };
 }
 
-/** The 1-based line and column of the node at a path. */
+/**
+ * The 1-based line and column of the node at a path: of its key by
+ * default, of its value with `at: "value"`.
+ */
 export function positionOf(
   document: Document,
   lineCounter: LineCounter,
   path: readonly PropertyKey[],
+  options: { at?: "key" | "value" } = {},
 ): Position | undefined {
   const { node, key, exact } = findNode(document, path);
-  const target = exact && key ? key : node;
+  const target = exact && key && options.at !== "value" ? key : node;
   const offset = target?.range?.[0];
   if (offset === undefined) return undefined;
   const { line, col } = lineCounter.linePos(offset);

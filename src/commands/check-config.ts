@@ -1,8 +1,9 @@
 import path from "node:path";
 import type { GlobalOptions } from "../cli.js";
 import { ExitCode, ExitError } from "../errors.js";
-import { renderReport } from "../output/diagnostics.js";
+import { renderReport, reportAsJson } from "../output/diagnostics.js";
 import { checkProxyConfig } from "../proxy-config/index.js";
+import { tryReadLitellmVersion } from "../proxy-config/version.js";
 import { buildBaseEnvironment } from "../proxy-process/environment.js";
 import {
   loadWrapperConfigOrThrow,
@@ -16,6 +17,11 @@ export interface CheckConfigOptions extends GlobalOptions {
   envFile?: string;
 }
 
+/**
+ * Prints the whole report (stdout), then fails with 1 when the config is
+ * invalid, or has warnings under `--strict`. A file that cannot be checked
+ * at all is a UserError (exit 2) from the checker.
+ */
 export async function runCheckConfig(
   options: CheckConfigOptions,
 ): Promise<void> {
@@ -31,15 +37,14 @@ export async function runCheckConfig(
     ? path.resolve(options.envFile)
     : wrapper?.envFilePath;
   const env = buildBaseEnvironment({ envFile });
-  const report = checkProxyConfig({ file, env });
+  const litellmVersion = wrapper
+    ? tryReadLitellmVersion(wrapper.checkoutPath)
+    : undefined;
+  const report = checkProxyConfig({ file, env, litellmVersion });
 
-  if (options.json) {
-    process.stdout.write(
-      JSON.stringify({ ...report, config: undefined }, null, 2) + "\n",
-    );
-  } else {
-    process.stdout.write(renderReport(report));
-  }
+  process.stdout.write(
+    options.json ? reportAsJson(report) : renderReport(report),
+  );
   const failed =
     report.errorCount > 0 || (options.strict && report.warningCount > 0);
   if (failed) throw new ExitError(ExitCode.failed);

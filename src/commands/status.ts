@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { GlobalOptions } from "../cli.js";
 import { ExitCode, ExitError } from "../errors.js";
-import { tryReadHead } from "../litellm-checkout/index.js";
-import { gitIn } from "../litellm-checkout/git.js";
+import { inspectPin, type PinReport } from "../litellm-checkout/index.js";
 import { formatBytes, formatDuration } from "../output/logger.js";
 import {
   inspectProxy,
@@ -32,14 +31,17 @@ export interface ProjectStatus {
     present: boolean;
     head: string | null;
     atPin: boolean;
+    /** Commits of the user's own on top of the pin. */
+    localCommits: number;
     /**
-     * Changed and untracked files in the tree, without bytecode caches and
-     * LiteLLM's own rewrite of its UI bundle; null when unknown.
+     * Changed and untracked files in the tree, without LiteLLM's own
+     * rewrite of its UI bundle.
      */
-    localChanges: number | null;
+    localChanges: number;
     /** Whether LiteLLM rewrote its UI bundle inside the checkout. */
     uiBundleChanged: boolean;
-    patches: string[];
+    /** The patches of tdm-litellm.yaml and whether each is applied. */
+    patches: { file: string; state: string }[];
   };
   environment: {
     dir: string;
@@ -101,26 +103,19 @@ export async function readProjectStatus(
 ): Promise<ProjectStatus> {
   const { projectDir, checkoutPath } = wrapper;
   const pinned = wrapper.data.litellm.commit;
-  const [head, inspection] = await Promise.all([
-    tryReadHead(checkoutPath),
+  const [pin, inspection] = await Promise.all([
+    inspectPin({
+      checkoutPath,
+      pinnedCommit: pinned,
+      patchPaths: wrapper.patchPaths,
+    }),
     inspectProxy(projectDir),
   ]);
-  const changes = head ? await tryListLocalChanges(checkoutPath) : undefined;
 
   return {
     project: projectDir,
     pin: { ref: wrapper.data.litellm.ref ?? null, commit: pinned ?? null },
-    checkout: {
-      path: checkoutPath,
-      present: head !== undefined,
-      head: head ?? null,
-      atPin: head !== undefined && head === pinned,
-      localChanges: changes
-        ? changes.filter((file) => !isUiBundle(file)).length
-        : null,
-      uiBundleChanged: changes?.some(isUiBundle) ?? false,
-      patches: wrapper.data.litellm.patches,
-    },
+    checkout: checkoutStatusOf(pin),
     environment: readEnvironment(projectDir),
     proxy: proxyStatusOf(inspection),
     notes:
@@ -177,34 +172,20 @@ function readEnvironment(projectDir: string): ProjectStatus["environment"] {
   return { ...last, complete };
 }
 
-async function tryListLocalChanges(
-  checkoutPath: string,
-): Promise<string[] | undefined> {
-  try {
-    const status = await gitIn(checkoutPath).status();
-    return status.files
-      .map((file) => file.path)
-      .filter((file) => !isBytecode(file));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Releases before LITELLM_UI_PATH (1.80.10 among them) move the bundle's
- * `foo.html` to `foo/index.html` in place at every start: LiteLLM's doing,
- * not the user's work.
- */
-function isUiBundle(file: string): boolean {
-  return file.startsWith("litellm/proxy/_experimental/out/");
-}
-
-/**
- * Python writes bytecode caches into the checkout it imports from; they
- * are not local work, though a checkout without a .gitignore lists them.
- */
-function isBytecode(file: string): boolean {
-  return /(^|\/)__pycache__(\/|$)|\.py[co]$/.test(file);
+function checkoutStatusOf(pin: PinReport): ProjectStatus["checkout"] {
+  return {
+    path: pin.checkoutPath,
+    present: pin.present,
+    head: pin.head ?? null,
+    atPin: pin.atPin,
+    localCommits: pin.localCommits,
+    localChanges: pin.dirtyFiles.length,
+    uiBundleChanged: pin.uiOutputChanged,
+    patches: pin.patches.map((patch) => ({
+      file: patch.file,
+      state: patch.state,
+    })),
+  };
 }
 
 export function renderStatus(status: ProjectStatus): string {
@@ -225,14 +206,15 @@ export function renderStatus(status: ProjectStatus): string {
       : [
           `${checkout.path} at ${short(checkout.head)}`,
           checkout.atPin ? "at the pin" : chalk.yellow("not at the pin"),
-          checkout.localChanges === null
-            ? undefined
-            : `${checkout.localChanges} local change${checkout.localChanges === 1 ? "" : "s"}`,
+          checkout.localCommits > 0
+            ? `${checkout.localCommits} local commit${checkout.localCommits === 1 ? "" : "s"}`
+            : undefined,
+          `${checkout.localChanges} local change${checkout.localChanges === 1 ? "" : "s"}`,
           checkout.uiBundleChanged
             ? "UI bundle rewritten by LiteLLM"
             : undefined,
           checkout.patches.length > 0
-            ? `patches: ${checkout.patches.join(", ")}`
+            ? `patches: ${checkout.patches.map((patch) => `${path.basename(patch.file)} (${patch.state})`).join(", ")}`
             : undefined,
         ]
           .filter(Boolean)

@@ -4,4 +4,6 @@ export type {
   Diagnostic,
   Severity,
 } from "./types.js";
-export { checkProxyConfig, readEnvironmentVariablesBlock } from "./check.js";
+export { checkProxyConfig } from "./check.js";
+export { readEnvironmentVariablesBlock } from "./env-references.js";
+export { tryReadLitellmVersion } from "./version.js";

@@ -15,6 +15,8 @@ export interface Diagnostic {
   yamlPath?: string;
   /** The edit or command that fixes it. */
   hint?: string;
+  /** The text of the line, with secrets masked, to show under it. */
+  source?: string;
 }
 
 export interface CheckReport {
@@ -34,6 +36,9 @@ export interface CheckOptions {
   file: string;
   /** The environment the proxy will get, before `environment_variables:`. */
   env: Readonly<Record<string, string | undefined>>;
-  /** The checked-out LiteLLM version (PEP 440, such as `1.80.10`), if known. */
+  /**
+   * The checked-out LiteLLM version (PEP 440, such as `1.80.10`), if known.
+   * Version-aware rules follow it; unknown means the older behaviour.
+   */
   litellmVersion?: string | undefined;
 }

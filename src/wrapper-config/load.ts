@@ -76,15 +76,15 @@ export function parseWrapperConfigOrThrow(
 
   const result = wrapperConfigSchema.safeParse(document.toJS() ?? {});
   if (!result.success) {
+    const locate = (issue: z.core.$ZodIssue) =>
+      issue.code === "unrecognized_keys"
+        ? positionOf(document, lineCounter, [...issue.path, issue.keys[0]!])
+        : positionOf(document, lineCounter, issue.path, { at: "value" });
     const details = result.error.issues.map((issue) =>
-      describeIssue(issue, file, (issuePath) =>
-        positionOf(document, lineCounter, issuePath),
-      ),
+      describeIssue(issue, file, locate(issue)),
     );
     const first = result.error.issues[0];
-    const position = first
-      ? positionOf(document, lineCounter, first.path)
-      : undefined;
+    const position = first ? locate(first) : undefined;
     throw new UserError(`${WRAPPER_CONFIG_FILE} has invalid settings`, {
       location: { file, ...position },
       details,
@@ -114,12 +114,9 @@ export function parseWrapperConfigOrThrow(
 function describeIssue(
   issue: z.core.$ZodIssue,
   file: string,
-  locate: (
-    issuePath: PropertyKey[],
-  ) => { line: number; column: number } | undefined,
+  position: { line: number; column: number } | undefined,
 ): string {
   const yamlPath = issue.path.map(String).join(".") || "(top level)";
-  const position = locate(issue.path);
   const where = position
     ? `${path.basename(file)}:${position.line}:${position.column}`
     : path.basename(file);

@@ -6,6 +6,7 @@ import {
   parseDocument,
   stringify,
   type Pair,
+  type Scalar,
 } from "yaml";
 import { writeFileAtomic } from "../fs-atomic.js";
 
@@ -58,7 +59,18 @@ function setOneValue(
   const existing = findPair(map.items, key);
   if (existing && isScalar(existing.value) && existing.value.range) {
     const [start, end] = existing.value.range;
-    return text.slice(0, start) + rendered + text.slice(end);
+    if (start !== end) {
+      const styled = renderScalarLike(value, existing.value.type);
+      return text.slice(0, start) + styled + text.slice(end);
+    }
+  }
+  if (existing && isScalar(existing.key) && isEmptyValue(existing.value)) {
+    // `key:` with no value (maybe a comment after it): write after the colon.
+    const keyEnd = existing.key.range?.[1];
+    const colon = keyEnd === undefined ? -1 : text.indexOf(":", keyEnd);
+    if (colon !== -1) {
+      return `${text.slice(0, colon + 1)} ${rendered}${text.slice(colon + 1)}`;
+    }
   }
 
   if (map.flow) {
@@ -90,6 +102,13 @@ function endOfContent(text: string, offset: number): number {
   return lineEnd === -1 ? text.length : lineEnd + 1;
 }
 
+function isEmptyValue(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (!isScalar(value)) return false;
+  const range = value.range;
+  return value.value === null && (!range || range[0] === range[1]);
+}
+
 function findPair(items: unknown[], key: string): Pair | undefined {
   return items.find(
     (item): item is Pair =>
@@ -99,4 +118,15 @@ function findPair(items: unknown[], key: string): Pair | undefined {
 
 function renderScalar(value: string): string {
   return stringify(value).trimEnd();
+}
+
+/** Keeps the user's quotes: a double-quoted value stays double-quoted. */
+function renderScalarLike(
+  value: string,
+  type: Scalar.Type | undefined,
+): string {
+  if (type === "QUOTE_DOUBLE" || type === "QUOTE_SINGLE") {
+    return stringify(value, { defaultStringType: type }).trimEnd();
+  }
+  return renderScalar(value);
 }

@@ -172,6 +172,7 @@ describe(`proxy lifecycle with LiteLLM ${POETRY_ERA_VERSION}`, () => {
       present: true,
       head: commit,
       atPin: true,
+      localCommits: 0,
       localChanges: 0,
       // 1.80.10 moves its UI pages in place at start-up.
       uiBundleChanged: true,

@@ -1,0 +1,80 @@
+import {
+  isSecretName,
+  maskSecret,
+  redactKnownSecrets,
+  secretValuesOf,
+} from "../output/mask.js";
+import { ENV_PREFIX, type Environment } from "./env-references.js";
+import { isMapping } from "./includes.js";
+
+/** Secrets shorter than this are not searched for in text (too common). */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Every secret value the config or the environment holds: values of keys
+ * whose names look secret, in the config as written and as resolved, and
+ * the environment's secret-looking variables.
+ */
+export function collectSecrets(
+  configs: readonly unknown[],
+  env: Environment,
+): string[] {
+  const secrets = new Set(secretValuesOf(env));
+  // Configs repeat the same few keys thousands of times.
+  const secretNames = new Map<string, boolean>();
+  const isSecret = (key: string) => {
+    let known = secretNames.get(key);
+    if (known === undefined) {
+      known = isSecretName(key);
+      secretNames.set(key, known);
+    }
+    return known;
+  };
+  const visit = (value: unknown, secretKey: boolean) => {
+    if (typeof value === "string") {
+      if (secretKey && !value.startsWith(ENV_PREFIX)) secrets.add(value);
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, secretKey);
+    } else if (isMapping(value)) {
+      for (const key in value) visit(value[key], secretKey || isSecret(key));
+    }
+  };
+  for (const config of configs) visit(config, false);
+  return [...secrets].filter((value) => value.length >= MIN_SECRET_LENGTH);
+}
+
+/** `  api_key: "sk-abc"  # note` → key, value and the rest. */
+const ASSIGNMENT =
+  /^(\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:\s+)(["']?)([^"'#\s][^"'#]*?|[^"']*)\3(\s*(?:#.*)?)$/;
+
+/**
+ * A source line fit to show: the value of a secret-looking key masked,
+ * every known secret masked, and passwords in URLs masked.
+ */
+export function maskSourceLine(
+  line: string,
+  secrets: readonly string[],
+): string {
+  const match = ASSIGNMENT.exec(line);
+  let masked = line;
+  if (match) {
+    const [, head = "", key = "", quote = "", value = "", tail = ""] = match;
+    const plainValue = value.trim();
+    // A URL keeps its shape; only its password goes (below).
+    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(plainValue);
+    const looksSecret =
+      isSecretName(key) &&
+      !isUrl &&
+      plainValue !== "" &&
+      !plainValue.startsWith(ENV_PREFIX) &&
+      !/^(?:\d+(?:\.\d+)?|true|false|null|~)$/i.test(plainValue);
+    if (looksSecret) {
+      masked = `${head}${quote}${maskSecret(plainValue)}${quote}${tail}`;
+    }
+  }
+  return redactKnownSecrets(masked, secrets);
+}
+
+export function maskText(text: string, secrets: readonly string[]): string {
+  return redactKnownSecrets(text, secrets);
+}
