@@ -135,16 +135,20 @@ export function buildProgram(): Command {
 
   program
     .command("restart")
-    .description("down, then up with the same options")
+    .description(
+      "down, then up with the same options; host, port and detach default to those of the proxy that ran",
+    )
     .option("-d, --detach", "start in the background and return")
     .option("--host <host>", "address to bind (loopback by default)")
     .option("--port <port>", "port to bind", parsePort)
     .option("--allow-non-loopback", "permit binding to a non-loopback address")
+    .option(
+      "--python <path>",
+      "the Python interpreter to build the environment with",
+    )
     .action(async (options: UpCliOptions) => {
-      const { runDown } = await import("./commands/down.js");
-      const { runUp } = await import("./commands/up.js");
-      await runDown(globals());
-      await runUp({ ...globals(), ...options });
+      const { runRestart } = await import("./commands/up.js");
+      await runRestart({ ...globals(), ...options });
     });
 
   program

@@ -2,7 +2,8 @@ import type { GlobalOptions } from "../cli.js";
 import { stopProcessGroup } from "../proxy-process/start.js";
 import {
   clearProxyState,
-  isStateProcessAlive,
+  describeStaleState,
+  staleReasonOf,
   tryReadProxyState,
 } from "../proxy-process/state.js";
 import { loadContext } from "./context.js";
@@ -15,11 +16,10 @@ export async function runDown(options: GlobalOptions): Promise<void> {
     logger.info("no proxy is running for this project");
     return;
   }
-  if (!isStateProcessAlive(state)) {
+  const staleReason = staleReasonOf(state);
+  if (staleReason) {
     clearProxyState(wrapper.projectDir);
-    logger.info(
-      `the proxy recorded as PID ${state.pid} is no longer running; cleared its stale state`,
-    );
+    logger.info(describeStaleState(state, staleReason));
     return;
   }
   const step = logger.step(`stopping the proxy (PID ${state.pid})`);

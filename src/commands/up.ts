@@ -4,7 +4,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { tryReadHead } from "../litellm-checkout/index.js";
 import { renderReport } from "../output/diagnostics.js";
 import { maskSecret, secretValuesOf } from "../output/mask.js";
-import { launcherPaths, projectStateDir } from "../paths.js";
+import { launcherPaths } from "../paths.js";
 import {
   checkProxyConfig,
   readEnvironmentVariablesBlock,
@@ -17,20 +17,28 @@ import {
   readEnvFileOrThrow,
 } from "../proxy-process/environment.js";
 import { baseUrl } from "../proxy-process/health.js";
+import { inspectProxy } from "../proxy-process/inspect.js";
 import { proxyArgv } from "../proxy-process/launch.js";
-import { isPortFree, tryFindPortHolder } from "../proxy-process/port.js";
+import { proxyLogPath } from "../proxy-process/log-file.js";
+import {
+  isPortFree,
+  tryFindPortHolder,
+  type PortHolder,
+} from "../proxy-process/port.js";
 import {
   handOverToProxy,
   runAttached,
   startDetached,
   type StartRequest,
 } from "../proxy-process/start.js";
+import { tryLockStart } from "../proxy-process/start-lock.js";
 import {
-  clearProxyState,
-  isStateProcessAlive,
+  recordLastEnvironment,
   tryReadProxyState,
 } from "../proxy-process/state.js";
+import type { Logger } from "../output/logger.js";
 import type { WrapperConfig } from "../wrapper-config/load.js";
+import { runDown } from "./down.js";
 import { loadContext } from "./context.js";
 
 export type UpOptions = GlobalOptions & UpCliOptions;
@@ -53,15 +61,61 @@ export async function runUp(options: UpOptions): Promise<void> {
     );
   }
 
-  const running = tryReadProxyState(wrapper.projectDir);
-  if (running && isStateProcessAlive(running)) {
+  // From "does one run?" until the new one is recorded, one `up` at a time.
+  const release = await tryLockStart(wrapper.projectDir);
+  if (!release) {
     logger.info(
-      `the proxy already runs at ${baseUrl(running.host, running.port)}/v1 (PID ${running.pid}); \`tdm-litellm down\` stops it`,
+      "another `tdm-litellm up` is starting the proxy for this project right now; `tdm-litellm status` shows when it answers",
     );
     return;
   }
-  if (running) clearProxyState(wrapper.projectDir);
+  try {
+    if (await isAlreadyRunning(wrapper.projectDir, logger)) return;
+    await prepareAndStart(options, {
+      wrapper,
+      logger,
+      host,
+      port,
+      release,
+      startedAt,
+    });
+  } finally {
+    await release();
+  }
+}
 
+/** Says so when the project's proxy runs; clears a stale record. */
+async function isAlreadyRunning(
+  projectDir: string,
+  logger: Logger,
+): Promise<boolean> {
+  const found = await inspectProxy(projectDir);
+  if (!found.running) {
+    if (found.staleNote) logger.info(found.staleNote);
+    return false;
+  }
+  const { pid, host, port } = found.state;
+  logger.info(
+    found.healthy
+      ? `the proxy already runs at ${baseUrl(host, port)}/v1 (PID ${pid}); \`tdm-litellm down\` stops it`
+      : `the proxy is starting (PID ${pid}, ${baseUrl(host, port)}); \`tdm-litellm status\` shows when it answers`,
+  );
+  return true;
+}
+
+/** The steps in order: pin, env, config check, sync, port, start. */
+async function prepareAndStart(
+  options: UpOptions,
+  context: {
+    wrapper: WrapperConfig;
+    logger: Logger;
+    host: string;
+    port: number;
+    release: () => Promise<void>;
+    startedAt: number;
+  },
+): Promise<void> {
+  const { wrapper, logger, host, port, release, startedAt } = context;
   const commit = await verifyPinOrThrow(wrapper);
 
   const base = buildBaseEnvironment({ envFile: wrapper.envFilePath });
@@ -99,7 +153,13 @@ export async function runUp(options: UpOptions): Promise<void> {
     logger.verbose(`reusing ${environment.dir}`);
   }
 
-  await assertPortFreeOrThrow(host, port);
+  recordLastEnvironment(wrapper.projectDir, {
+    dir: environment.dir,
+    python: environment.python,
+    commit,
+  });
+
+  await assertPortFreeOrThrow(host, port, wrapper.projectDir);
 
   const env = buildProxyEnvironment({
     base,
@@ -132,6 +192,7 @@ export async function runUp(options: UpOptions): Promise<void> {
       commit,
       configPath: wrapper.proxyConfigPath,
       environmentDir: environment.dir,
+      version: entry.version,
     },
     banner: {
       host,
@@ -140,11 +201,12 @@ export async function runUp(options: UpOptions): Promise<void> {
       commit,
       masterKeySource: masterKey,
     },
-    logPath: path.join(projectStateDir(wrapper.projectDir), "proxy.log"),
+    logPath: proxyLogPath(wrapper.projectDir),
     timeoutMs: wrapper.data.proxy.startup_timeout_seconds * 1_000,
     startedAt,
     secrets: secretValuesOf(env),
     logger,
+    onRecorded: release,
   };
 
   if (options.detach) {
@@ -153,7 +215,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   }
   const planFile = process.env.TDM_LITELLM_EXEC_PLAN;
   if (planFile) {
-    handOverToProxy(request, planFile);
+    await handOverToProxy(request, planFile);
     return;
   }
   await runAttached(request);
@@ -193,17 +255,52 @@ async function verifyPinOrThrow(wrapper: WrapperConfig): Promise<string> {
 async function assertPortFreeOrThrow(
   host: string,
   port: number,
+  projectDir: string,
 ): Promise<void> {
   if (await isPortFree(host, port)) return;
   const holder = tryFindPortHolder(port);
-  throw new UserError(
-    holder
-      ? `port ${port} is in use by PID ${holder.pid} (${holder.command})`
-      : `port ${port} on ${host} is in use`,
-    {
-      hint: `stop that process, or choose another port with \`--port\` or \`proxy.port\` in tdm-litellm.yaml`,
-    },
-  );
+  throw new UserError(describePortConflict(host, port, holder, projectDir), {
+    hint: holder?.ourProxy?.projectDir
+      ? holder.ourProxy.projectDir === projectDir
+        ? `this project's proxy runs without a record; stop it with \`kill ${holder.pid}\`, then run \`tdm-litellm up\` again`
+        : `run \`tdm-litellm down\` in ${holder.ourProxy.projectDir}, or choose another port with \`--port\` or \`proxy.port\` in tdm-litellm.yaml`
+      : "stop that process, or choose another port with `--port` or `proxy.port` in tdm-litellm.yaml",
+  });
+}
+
+function describePortConflict(
+  host: string,
+  port: number,
+  holder: PortHolder | undefined,
+  projectDir: string,
+): string {
+  if (!holder) {
+    return `port ${port} on ${host} is in use (the system does not show by which process)`;
+  }
+  const who = `PID ${holder.pid} (${holder.command})`;
+  if (!holder.ourProxy) return `port ${port} is in use by ${who}`;
+  const owner = holder.ourProxy.projectDir;
+  if (!owner) return `port ${port} is in use by a tdm-litellm proxy, ${who}`;
+  return owner === projectDir
+    ? `port ${port} is in use by this project's own proxy, ${who}, which has no record in .tdm-litellm`
+    : `port ${port} is in use by the tdm-litellm proxy of another project, ${owner}: ${who}`;
+}
+
+/**
+ * `down`, then `up` with the same options: what is not given again is
+ * taken from the proxy that ran (its host, port and whether it was
+ * detached), so `restart` brings back what `up` started.
+ */
+export async function runRestart(options: UpOptions): Promise<void> {
+  const { wrapper } = loadContext(options);
+  const previous = tryReadProxyState(wrapper.projectDir);
+  await runDown(options);
+  await runUp({
+    ...options,
+    host: options.host ?? previous?.host,
+    port: options.port ?? previous?.port,
+    detach: options.detach ?? previous?.mode === "detached",
+  });
 }
 
 /** Where the master key comes from, with its value masked. */

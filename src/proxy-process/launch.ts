@@ -10,6 +10,12 @@ export interface LaunchPlan {
   cwd: string;
 }
 
+/**
+ * A comment put in front of the proxy's inline program, so that its command
+ * line tells whose proxy it is (`up` names it when it holds a wanted port).
+ */
+export const PROXY_MARKER = "tdm-litellm proxy";
+
 export function proxyArgv(options: {
   python: string;
   entryArgs: string[];
@@ -18,9 +24,14 @@ export function proxyArgv(options: {
   port: number;
   workers: number;
 }): [string, ...string[]] {
+  const [flag, code, ...rest] = options.entryArgs;
+  const entryArgs =
+    flag === "-c" && code !== undefined
+      ? [flag, `# ${PROXY_MARKER}\n${code}`, ...rest]
+      : options.entryArgs;
   return [
     options.python,
-    ...options.entryArgs,
+    ...entryArgs,
     "--config",
     options.configPath,
     // Always explicit: LiteLLM's defaults are 0.0.0.0, and HOST/PORT in

@@ -1,10 +1,19 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import net from "node:net";
+import { PROXY_MARKER } from "./launch.js";
 
 export interface PortHolder {
   pid: number;
   command: string;
+  /** Set when the holder is a proxy started by tdm-litellm. */
+  ourProxy?: {
+    /** Its project's directory, when the system shows its working directory. */
+    projectDir: string | undefined;
+  };
 }
+
+/** Code every proxy started by a tdm-litellm release runs. */
+const BOOTSTRAP_SIGNATURE = "from litellm.proxy.proxy_cli import run_server";
 
 /** True when nothing listens on the port at that address. */
 export function isPortFree(host: string, port: number): Promise<boolean> {
@@ -47,12 +56,7 @@ export function tryFindPortHolder(port: number): PortHolder | undefined {
         continue;
       }
       const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode && inodes.has(inode)) {
-        return {
-          pid: Number(pid),
-          command: tryReadCommandLine(Number(pid)) ?? "?",
-        };
-      }
+      if (inode && inodes.has(inode)) return describeHolder(Number(pid), port);
     }
   }
   return undefined;
@@ -88,4 +92,54 @@ export function tryReadCommandLine(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Names the holder; a proxy of ours is recognised by the launcher's marker
+ * or bootstrap on its command line together with `--port N`, and its
+ * project by its working directory, which the launcher sets to it.
+ */
+function describeHolder(pid: number, port: number): PortHolder {
+  const argv = tryReadArgv(pid) ?? [];
+  const command = summarise(argv) || "?";
+  const portIndex = argv.indexOf("--port");
+  const isOurs =
+    argv.some(
+      (arg) => arg.includes(PROXY_MARKER) || arg.includes(BOOTSTRAP_SIGNATURE),
+    ) &&
+    portIndex !== -1 &&
+    argv[portIndex + 1] === String(port);
+  if (!isOurs) return { pid, command };
+  let projectDir: string | undefined;
+  try {
+    projectDir = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    projectDir = undefined;
+  }
+  return { pid, command, ourProxy: { projectDir } };
+}
+
+function tryReadArgv(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return raw.replace(/\0+$/, "").split("\0");
+  } catch {
+    return undefined;
+  }
+}
+
+const SHOWN_ARGUMENT_CHARS = 60;
+
+/**
+ * A command line short enough for one message line: inline code (`-c` and
+ * its program) is long and says little, so it is shortened.
+ */
+export function summarise(argv: string[]): string {
+  return argv
+    .map((arg) =>
+      arg.length > SHOWN_ARGUMENT_CHARS || arg.includes("\n")
+        ? `${arg.split("\n")[0]!.slice(0, 24)}…`
+        : arg,
+    )
+    .join(" ");
 }

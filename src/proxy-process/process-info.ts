@@ -82,3 +82,48 @@ export function tryReadProcessGroup(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** The process and every process below it, from the parent links in /proc. */
+export function listProcessTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [pid];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = tryReadParent(Number(entry));
+    if (parent === undefined) continue;
+    const siblings = children.get(parent) ?? [];
+    siblings.push(Number(entry));
+    children.set(parent, siblings);
+  }
+  const tree: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    tree.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return tree;
+}
+
+/** The parent's PID (field 4 of /proc/PID/stat). */
+export function tryReadParent(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const value = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident memory of a process and everything below it, in bytes. */
+export function tryReadTreeResidentBytes(pid: number): number | undefined {
+  const sizes = listProcessTree(pid).map(tryReadResidentBytes);
+  if (sizes[0] === undefined) return undefined;
+  return sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+}

@@ -1,6 +1,6 @@
 import chalk from "chalk";
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExitCode, ExitError, UserError } from "../errors.js";
@@ -12,11 +12,13 @@ import { spawnDetached, writeExecPlan, type LaunchPlan } from "./launch.js";
 import {
   isProcessAlive,
   listProcessGroup,
+  listProcessTree,
   tryReadProcessGroup,
   tryReadStartTime,
 } from "./process-info.js";
+import { readLastLines } from "./log-file.js";
+import { logLimitsFrom, withRotatingLog } from "./log-rotation.js";
 import { clearProxyState, writeProxyState, type ProxyState } from "./state.js";
-import { tailLines } from "./tail.js";
 
 /** SIGTERM first; SIGKILL when the proxy has not stopped after this. */
 export const STOP_GRACE_MS = 10_000;
@@ -36,16 +38,37 @@ export interface StartRequest {
   /** Values never to show in output. */
   secrets: string[];
   logger: Logger;
+  /**
+   * Called once the state is written: from then on another `up` sees the
+   * proxy, so the start lock can go.
+   */
+  onRecorded?: () => Promise<void>;
 }
 
 /**
- * Detached: the proxy in its own session, its output in the log; wait
- * until healthy, record it, print where to reach it, return.
+ * Detached: the proxy in its own session, its output in the rotated log;
+ * wait until healthy, record it, print where to reach it, return.
  */
 export async function startDetached(request: StartRequest): Promise<void> {
-  const { plan, logPath, logger } = request;
-  mkdirSync(path.dirname(logPath), { recursive: true });
-  const pid = spawnDetached(plan, logPath);
+  const { logPath, logger } = request;
+  mkdirSync(path.dirname(logPath), { recursive: true, mode: 0o700 });
+  const rotating = withRotatingLog(
+    request.plan,
+    logPath,
+    logLimitsFrom(process.env),
+  );
+  if (!rotating) {
+    logger.warn(
+      `the proxy's entry is not inline Python code, so its log is not rotated: ${logPath} grows until \`tdm-litellm down\``,
+    );
+  }
+  // A mark between starts, so that the log shows where this one begins.
+  appendFileSync(
+    logPath,
+    `--- tdm-litellm: starting the proxy on ${request.banner.host}:${request.banner.port} at ${new Date().toISOString()} ---\n`,
+    { mode: 0o600 },
+  );
+  const pid = spawnDetached(rotating ?? request.plan, logPath);
   const startTime = tryReadStartTime(pid) ?? 0;
   writeProxyState(request.projectDir, {
     ...request.state,
@@ -55,6 +78,8 @@ export async function startDetached(request: StartRequest): Promise<void> {
     logPath,
     startedAt: new Date().toISOString(),
   });
+  await request.onRecorded?.();
+
   const step = logger.step(`waiting for the proxy (PID ${pid}) to answer`);
   const outcome = await waitUntilHealthy({
     url: livelinessUrl(request.banner.host, request.banner.port),
@@ -65,7 +90,11 @@ export async function startDetached(request: StartRequest): Promise<void> {
     step.fail(outcome === "exited" ? "it exited" : "no answer in time");
     if (outcome === "timeout") await stopProcessGroup(pid);
     clearProxyState(request.projectDir);
-    throw startFailure(outcome, request, tailLines(logPath, LOG_TAIL_LINES));
+    throw startFailure(
+      outcome,
+      request,
+      readLastLines(logPath, LOG_TAIL_LINES),
+    );
   }
   step.done();
   process.stderr.write(
@@ -85,7 +114,10 @@ export async function startDetached(request: StartRequest): Promise<void> {
  * our parent's), start the short-lived watcher that prints the URLs once
  * the proxy answers, and leave the plan for the entry script.
  */
-export function handOverToProxy(request: StartRequest, planFile: string): void {
+export async function handOverToProxy(
+  request: StartRequest,
+  planFile: string,
+): Promise<void> {
   const pid = process.ppid;
   writeProxyState(request.projectDir, {
     ...request.state,
@@ -94,6 +126,7 @@ export function handOverToProxy(request: StartRequest, planFile: string): void {
     mode: "foreground",
     startedAt: new Date().toISOString(),
   });
+  await request.onRecorded?.();
   const watcher = spawn(
     process.execPath,
     [
@@ -143,6 +176,7 @@ export async function runAttached(request: StartRequest): Promise<never> {
     mode: "foreground",
     startedAt: new Date().toISOString(),
   });
+  await request.onRecorded?.();
 
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -189,6 +223,7 @@ export async function runAttached(request: StartRequest): Promise<never> {
   const code = await exited;
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
+  clearProxyState(request.projectDir);
   if (interrupted) throw new ExitError(ExitCode.interrupted);
   throw new ExitError(code === 0 ? ExitCode.ok : ExitCode.failed);
 }
@@ -230,25 +265,45 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function isGroupAlive(pid: number): boolean {
-  return isProcessAlive(pid) || listProcessGroup(pid).length > 0;
-}
-
-/** SIGTERM to the group, SIGKILL after the grace period; resolves when gone. */
+/**
+ * SIGTERM to the proxy's group and to every process below it (a foreground
+ * proxy started without job control does not lead a group), SIGKILL to
+ * whatever is left after the grace period; resolves when all are gone.
+ */
 export async function stopProcessGroup(
   pid: number,
   graceMs = STOP_GRACE_MS,
 ): Promise<"terminated" | "killed"> {
-  signalGroup(pid, "SIGTERM");
+  const members = new Set([...listProcessTree(pid), ...listProcessGroup(pid)]);
+  const remaining = () =>
+    [...members].filter((member) => isProcessAlive(member));
+  const signalAll = (signal: NodeJS.Signals) => {
+    signalGroup(pid, signal);
+    for (const member of remaining()) {
+      if (member === pid) continue;
+      try {
+        process.kill(member, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+
+  signalAll("SIGTERM");
   const deadline = performance.now() + graceMs;
   while (performance.now() < deadline) {
-    if (!isGroupAlive(pid)) return "terminated";
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (remaining().length === 0 && listProcessGroup(pid).length === 0) {
+      return "terminated";
+    }
+    await sleep(100);
   }
-  signalGroup(pid, "SIGKILL");
-  while (isGroupAlive(pid)) {
-    signalGroup(pid, "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  while (remaining().length > 0 || listProcessGroup(pid).length > 0) {
+    signalAll("SIGKILL");
+    await sleep(50);
   }
   return "killed";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

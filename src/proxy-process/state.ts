@@ -20,6 +20,9 @@ export const proxyStateSchema = z.object({
   configPath: z.string(),
   logPath: z.string().optional(),
   environmentDir: z.string(),
+  /** The LiteLLM release, as pyproject.toml states it. */
+  version: z.string().optional(),
+  /** ISO time of the start. */
   startedAt: z.string(),
 });
 
@@ -54,7 +57,68 @@ export function clearProxyState(projectDir: string): void {
 
 /** True when the state's PID still is the process that was started. */
 export function isStateProcessAlive(state: ProxyState): boolean {
-  return (
-    isProcessAlive(state.pid) && tryReadStartTime(state.pid) === state.startTime
-  );
+  return staleReasonOf(state) === undefined;
+}
+
+/**
+ * Why a recorded proxy is no longer the one that was started: its process
+ * is gone, or its PID now belongs to another program.
+ */
+export function staleReasonOf(
+  state: ProxyState,
+): "exited" | "pid-reused" | undefined {
+  if (!isProcessAlive(state.pid)) return "exited";
+  const startTime = tryReadStartTime(state.pid);
+  // Without /proc the start time cannot be compared; trust the PID.
+  if (startTime === undefined) return undefined;
+  return startTime === state.startTime ? undefined : "pid-reused";
+}
+
+/** A note for a cleared stale state, for `up`, `down` and `status`. */
+export function describeStaleState(
+  state: ProxyState,
+  reason: "exited" | "pid-reused",
+): string {
+  return reason === "exited"
+    ? `the proxy recorded as PID ${state.pid} is no longer running; cleared its stale state`
+    : `PID ${state.pid} now belongs to another program, not the proxy that was started; cleared the stale state`;
+}
+
+const ENVIRONMENT_FILE = "environment.json";
+
+/** The Python environment the last `up` used, for `status` when it is down. */
+export const lastEnvironmentSchema = z.object({
+  dir: z.string(),
+  python: z.string(),
+  commit: z.string(),
+});
+
+export type LastEnvironment = z.infer<typeof lastEnvironmentSchema>;
+
+export function recordLastEnvironment(
+  projectDir: string,
+  environment: LastEnvironment,
+): void {
+  const file = path.join(projectStateDir(projectDir), ENVIRONMENT_FILE);
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, JSON.stringify(environment, null, 2) + "\n", {
+    mode: 0o600,
+  });
+}
+
+export function tryReadLastEnvironment(
+  projectDir: string,
+): LastEnvironment | undefined {
+  try {
+    const raw = JSON.parse(
+      readFileSync(
+        path.join(projectStateDir(projectDir), ENVIRONMENT_FILE),
+        "utf8",
+      ),
+    ) as unknown;
+    const parsed = lastEnvironmentSchema.safeParse(raw);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
