@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { GlobalOptions, UpCliOptions } from "../cli.js";
 import { ExitCode, UserError } from "../errors.js";
-import { tryReadHead } from "../litellm-checkout/index.js";
+import { verifyPinOrThrow } from "../litellm-checkout/index.js";
 import { renderReport } from "../output/diagnostics.js";
 import { maskSecret, secretValuesOf } from "../output/mask.js";
 import { launcherPaths } from "../paths.js";
@@ -116,7 +116,13 @@ async function prepareAndStart(
   },
 ): Promise<void> {
   const { wrapper, logger, host, port, release, startedAt } = context;
-  const commit = await verifyPinOrThrow(wrapper);
+  const { head: commit, notes } = await verifyPinOrThrow({
+    checkoutPath: wrapper.checkoutPath,
+    pinnedRef: wrapper.data.litellm.ref,
+    pinnedCommit: wrapper.data.litellm.commit,
+    patchPaths: wrapper.patchPaths,
+  });
+  for (const note of notes) logger.info(note);
 
   const base = buildBaseEnvironment({ envFile: wrapper.envFilePath });
   const entry = proxyEntry(wrapper.checkoutPath, commit);
@@ -137,7 +143,7 @@ async function prepareAndStart(
       logger.warn(`${diagnostic.message} (${diagnostic.code})`);
     }
   }
-  const configVariables = readEnvironmentVariablesBlock(report.config);
+  const configVariables = readEnvironmentVariablesBlock(report.config, base);
   const generalSettings = report.config?.general_settings as
     Record<string, unknown> | undefined;
   const databaseIntended =
@@ -226,30 +232,6 @@ function envFileSets(wrapper: WrapperConfig, name: string): boolean {
     wrapper.envFilePath !== undefined &&
     name in readEnvFileOrThrow(wrapper.envFilePath)
   );
-}
-
-async function verifyPinOrThrow(wrapper: WrapperConfig): Promise<string> {
-  const pinned = wrapper.data.litellm.commit;
-  if (!pinned) {
-    throw new UserError("no LiteLLM pin recorded in tdm-litellm.yaml", {
-      hint: "run `tdm-litellm checkout <tag>`, such as `tdm-litellm checkout v1.80.10`",
-    });
-  }
-  const head = await tryReadHead(wrapper.checkoutPath);
-  if (!head) {
-    throw new UserError(`no LiteLLM checkout at ${wrapper.checkoutPath}`, {
-      hint: `run \`tdm-litellm checkout ${wrapper.data.litellm.ref ?? pinned}\``,
-    });
-  }
-  if (head !== pinned) {
-    throw new UserError(
-      `the checkout is at ${head.slice(0, 12)}, not at the pin ${pinned.slice(0, 12)} (${wrapper.data.litellm.ref ?? "commit"})`,
-      {
-        hint: `run \`tdm-litellm checkout\` to return to the pin, or \`tdm-litellm checkout <ref>\` to pin what is checked out`,
-      },
-    );
-  }
-  return head;
 }
 
 async function assertPortFreeOrThrow(

@@ -107,6 +107,8 @@ export async function inspectPin(options: {
 
 export interface PinVerdict {
   report: PinReport;
+  /** The checkout's HEAD: the pin, or the pin with local commits on top. */
+  head: string;
   /** What differs from the bare pin but is allowed, one line each. */
   notes: string[];
 }
@@ -156,7 +158,7 @@ export async function verifyPinOrThrow(options: {
       },
     );
   }
-  return { report, notes: describeDifferences(report) };
+  return { report, head: report.head, notes: describeDifferences(report) };
 }
 
 function describeDifferences(report: PinReport): string[] {
