@@ -4,15 +4,32 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { UserError } from "../errors.js";
+import lockfile from "proper-lockfile";
+import { ExitCode, UserError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
-import type { Logger } from "../output/logger.js";
+import type { Logger, Step } from "../output/logger.js";
 import { launcherPaths } from "../paths.js";
-import { findInterpreterOrThrow } from "./interpreter.js";
+import {
+  LOCK_FILES,
+  resolveDependencySetOrThrow,
+  type DependencySet,
+  type Packaging,
+} from "./dependency-set.js";
+import { findInterpreterOrThrow, type Interpreter } from "./interpreter.js";
+import {
+  ensureNativeModule,
+  hasNativeModule,
+  installNativeFinder,
+} from "./native.js";
+import { probeEnvironment } from "./probe.js";
+import { readPyprojectOrThrow } from "./pyproject.js";
+import { recordEnvironmentInUse } from "./registry.js";
 import { tryEnsureUv } from "./uv.js";
 
 export interface PythonEnvironment {
@@ -33,10 +50,28 @@ export interface EnsureEnvironmentOptions {
   python?: string | undefined;
   /** Extras of the LiteLLM package to install; `proxy` always. */
   extras?: string[];
+  /** Packages beyond the extras, such as callback SDKs. */
+  packages?: string[];
   logger: Logger;
 }
 
-const MARKER = "tdm-litellm-env.json";
+/** Written last, after install and probe passed: the mark of a complete env. */
+export const MARKER_FILE = "tdm-litellm-env.json";
+/** Bump when the layout or the key's material changes. */
+const KEY_FORMAT = 2;
+const LOCK_STALE_MS = 30_000;
+const LOG_TAIL_LINES = 20;
+
+export interface EnvironmentMarker {
+  key: string;
+  complete: true;
+  python: string;
+  pythonVersion: string;
+  packaging: Packaging;
+  extras: string[];
+  builtAt: string;
+  installer: "uv" | "pip";
+}
 
 /**
  * The environment for the checked-out commit: reused when one with the
@@ -46,136 +81,499 @@ const MARKER = "tdm-litellm-env.json";
 export async function ensurePythonEnvironment(
   options: EnsureEnvironmentOptions,
 ): Promise<PythonEnvironment> {
+  const ready = tryFindReadyEnvironment(options);
+  if (ready) return ready;
+
   const { checkoutPath, logger } = options;
   const pyproject = readPyprojectOrThrow(checkoutPath);
-  const extras = [...new Set(["proxy", ...(options.extras ?? [])])].sort();
   const interpreter = await findInterpreterOrThrow({
     requested: options.python,
-    requiresPython: requiresPythonOf(pyproject),
+    requiresPython: pyproject.requiresPython,
   });
-
-  const key = createHash("sha256")
-    .update(JSON.stringify([interpreter.version, extras, pyproject]))
-    .digest("hex")
-    .slice(0, 16);
+  const uv = await tryEnsureUv(interpreter.path, logger);
+  const dependencies = await resolveDependencySetOrThrow({
+    checkoutPath,
+    pyproject,
+    extras: ["proxy", ...(options.extras ?? [])],
+    uv,
+  });
+  for (const note of dependencies.notes) logger.verbose(note);
+  const packages = [...new Set(options.packages ?? [])].sort();
+  const key = environmentKey(interpreter, dependencies, packages);
   const dir = path.join(launcherPaths().environments, key);
-  const python = path.join(dir, "bin", "python");
   const environment = {
     dir,
-    python,
+    python: path.join(dir, "bin", "python"),
     pythonVersion: interpreter.version,
     key,
   };
 
-  if (isComplete(dir, key)) return { ...environment, reused: true };
+  mkdirSync(launcherPaths().environments, { recursive: true });
+  const release = await lockEnvironmentOrThrow(key);
+  try {
+    let reused = true;
+    if (!readCompleteMarker(dir, key)) {
+      logger.info(interpreter.reason);
+      await buildEnvironment({
+        ...environment,
+        checkoutPath,
+        version: pyproject.version,
+        interpreter,
+        dependencies,
+        packages,
+        uv,
+        logger,
+      });
+      reused = false;
+    } else {
+      await ensureNativeModule({
+        checkoutPath,
+        version: pyproject.version,
+        python: environment.python,
+        pythonVersion: interpreter.version,
+        uv,
+        logger,
+      });
+    }
+    writeFingerprint(fingerprintOf(options), {
+      key,
+      pythonVersion: interpreter.version,
+      version: pyproject.version ?? null,
+    });
+    recordEnvironmentInUse(checkoutPath, key);
+    return { ...environment, reused };
+  } finally {
+    await release();
+  }
+}
 
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+/**
+ * The no-change path: when pyproject.toml, the lock files, the extras and
+ * the requested interpreter are what they were at the last ensure, and that
+ * environment is still complete, answer from two small files, with no
+ * installer and no Python started.
+ */
+export function tryFindReadyEnvironment(
+  options: Omit<EnsureEnvironmentOptions, "logger">,
+): PythonEnvironment | undefined {
+  const fingerprint = fingerprintOf(options);
+  if (!fingerprint) return undefined;
+  const known = readFingerprint(fingerprint);
+  if (!known) return undefined;
+  const dir = path.join(launcherPaths().environments, known.key);
+  const marker = readCompleteMarker(dir, known.key);
+  if (!marker || !existsSync(marker.python)) return undefined;
+  const nativeReady = hasNativeModule({
+    checkoutPath: options.checkoutPath,
+    version: known.version ?? undefined,
+    pythonVersion: marker.pythonVersion,
+  });
+  if (!nativeReady) return undefined;
+  recordEnvironmentInUse(options.checkoutPath, known.key);
+  return {
+    dir,
+    python: marker.python,
+    pythonVersion: marker.pythonVersion,
+    key: known.key,
+    reused: true,
+  };
+}
+
+function environmentKey(
+  interpreter: Interpreter,
+  dependencies: DependencySet,
+  packages: string[],
+): string {
+  const material = {
+    format: KEY_FORMAT,
+    python: interpreter.version,
+    implementation: interpreter.implementation,
+    complete: dependencies.complete,
+    requirements: dependencies.requirements,
+    constraints: [...dependencies.constraints].sort(),
+    overrides: [...dependencies.overrides].sort(),
+    optional: dependencies.optional,
+    packages,
+  };
+  return createHash("sha256")
+    .update(JSON.stringify(material))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** Hash of every input the environment's key is derived from. */
+function fingerprintOf(
+  options: Omit<EnsureEnvironmentOptions, "logger">,
+): string | undefined {
+  const hash = createHash("sha256").update(
+    JSON.stringify({
+      format: KEY_FORMAT,
+      checkout: path.resolve(options.checkoutPath),
+      python: options.python ?? null,
+      extras: [...new Set(options.extras ?? [])].sort(),
+      packages: [...new Set(options.packages ?? [])].sort(),
+    }),
+  );
+  for (const file of ["pyproject.toml", ...LOCK_FILES]) {
+    try {
+      hash
+        .update(`\0${file}\0`)
+        .update(readFileSync(path.join(options.checkoutPath, file)));
+    } catch {
+      if (file === "pyproject.toml") return undefined;
+      hash.update(`\0${file}\0-`);
+    }
+  }
+  return hash.digest("hex").slice(0, 32);
+}
+
+interface FingerprintRecord {
+  key: string;
+  pythonVersion: string;
+  /** The release's version, for its compiled extension. */
+  version: string | null;
+}
+
+function fingerprintFile(fingerprint: string): string {
+  return path.join(
+    launcherPaths().environments,
+    ".fingerprints",
+    `${fingerprint}.json`,
+  );
+}
+
+function readFingerprint(fingerprint: string): FingerprintRecord | undefined {
+  try {
+    const record = JSON.parse(
+      readFileSync(fingerprintFile(fingerprint), "utf8"),
+    ) as Partial<FingerprintRecord>;
+    return typeof record.key === "string" &&
+      typeof record.pythonVersion === "string"
+      ? {
+          key: record.key,
+          pythonVersion: record.pythonVersion,
+          version: record.version ?? null,
+        }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeFingerprint(
+  fingerprint: string | undefined,
+  record: FingerprintRecord,
+): void {
+  if (!fingerprint) return;
+  const file = fingerprintFile(fingerprint);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, JSON.stringify(record) + "\n");
+}
+
+export function readCompleteMarker(
+  dir: string,
+  key?: string,
+): EnvironmentMarker | undefined {
+  try {
+    const marker = JSON.parse(
+      readFileSync(path.join(dir, MARKER_FILE), "utf8"),
+    ) as Partial<EnvironmentMarker>;
+    if (marker.complete !== true) return undefined;
+    if (key !== undefined && marker.key !== key) return undefined;
+    return marker as EnvironmentMarker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One build per key at a time, across processes. */
+async function lockEnvironmentOrThrow(
+  key: string,
+): Promise<() => Promise<void>> {
+  const environments = launcherPaths().environments;
+  try {
+    return await lockfile.lock(environments, {
+      lockfilePath: path.join(environments, `.${key}.lock`),
+      stale: LOCK_STALE_MS,
+      retries: { retries: 1_000, minTimeout: 500, maxTimeout: 2_000 },
+    });
+  } catch (error) {
+    throw new UserError("another tdm-litellm is building this environment", {
+      cause: error,
+      hint: "wait for it to finish, then run `tdm-litellm sync` again",
+    });
+  }
+}
+
+interface BuildInput {
+  dir: string;
+  python: string;
+  key: string;
+  checkoutPath: string;
+  version: string | undefined;
+  interpreter: Interpreter;
+  dependencies: DependencySet;
+  packages: string[];
+  uv: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * Builds into the environment's own directory (a venv's scripts carry its
+ * path), after removing what an interrupted build left there; the marker is
+ * written last, so a half-built environment is never taken as ready.
+ */
+async function buildEnvironment(input: BuildInput): Promise<void> {
+  const { dir, python, key, checkoutPath, dependencies, uv, logger } = input;
   const logFile = path.join(launcherPaths().logs, `install-${key}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile, { flags: "w" });
-
-  const uv = await tryEnsureUv(interpreter.path, logger);
+  const work = mkdtempSync(path.join(launcherPaths().environments, `.${key}-`));
+  const interruption = watchForInterrupt();
   const run = (command: string, args: string[]): ResultPromise =>
     execa(command, args, {
       cwd: checkoutPath,
       all: true,
       buffer: false,
-      env: { VIRTUAL_ENV: undefined },
+      cancelSignal: interruption.signal,
+      env: {
+        VIRTUAL_ENV: undefined,
+        PYTHONPATH: undefined,
+        PYTHONHOME: undefined,
+      },
+    });
+  const installer = uv ? "uv" : "pip";
+  if (!uv) {
+    logger.warn(
+      "uv is not available: building with `python -m venv` and pip, which takes several times longer and resolves without the lock file's help",
+    );
+  }
+
+  let phase = "";
+  let step: Step | undefined;
+  const begin = (title: string) => {
+    phase = title;
+    step = logger.step(title);
+    log.write(`\n### ${title}\n`);
+  };
+
+  try {
+    rmSync(dir, { recursive: true, force: true });
+
+    begin(`creating a Python ${input.interpreter.version} environment`);
+    await runLogged(
+      uv
+        ? run(uv, ["venv", "--quiet", "--python", input.interpreter.path, dir])
+        : run(input.interpreter.path, ["-m", "venv", dir]),
+      log,
+    );
+    step?.done(path.basename(dir));
+
+    const files = writeRequirementFiles(work, dependencies, input.packages);
+    begin(
+      `installing the proxy's dependencies (${describe(dependencies)}, ${dependencies.requirements.length} requirements)`,
+    );
+    await runLogged(
+      run(...installCommand(uv, python, files.main, dependencies.complete)),
+      log,
+    );
+    step?.done(installer);
+
+    for (const requirement of dependencies.optional) {
+      begin(`installing ${requirement}`);
+      try {
+        await runLogged(
+          run(
+            ...installCommand(uv, python, [requirement, ...files.pins], false),
+          ),
+          log,
+        );
+        step?.done();
+      } catch (error) {
+        if (interruption.signal.aborted) throw error;
+        step?.fail("not on the index at that version; left out");
+      }
+    }
+
+    if (input.packages.length > 0) {
+      begin(
+        `installing ${input.packages.join(", ")} for the config's callbacks`,
+      );
+      await runLogged(
+        run(
+          ...installCommand(
+            uv,
+            python,
+            [...input.packages, ...files.pins],
+            false,
+          ),
+        ),
+        log,
+      );
+      step?.done();
+    }
+
+    await installNativeFinder(python);
+    await ensureNativeModule({
+      checkoutPath,
+      version: input.version,
+      python,
+      pythonVersion: input.interpreter.version,
+      uv,
+      logger,
+      cancelSignal: interruption.signal,
+      log,
     });
 
-  const step = logger.step(
-    `building the Python environment (Python ${interpreter.version}, extras ${extras.join(", ")})`,
-  );
-  try {
+    begin("checking that the proxy's modules import");
     await runLogged(
-      uv
-        ? run(uv, ["venv", "--quiet", "--python", interpreter.path, dir])
-        : run(interpreter.path, ["-m", "venv", dir]),
-      log,
-    );
-    const requirements = [
-      "-r",
-      "pyproject.toml",
-      ...extras.flatMap((extra) => ["--extra", extra]),
-    ];
-    await runLogged(
-      uv
-        ? run(uv, ["pip", "install", "--python", python, ...requirements])
-        : run(python, ["-m", "pip", "install", ...requirements]),
-      log,
-    );
-    await runLogged(
-      execa(python, ["-c", "import litellm.proxy.proxy_server"], {
-        cwd: checkoutPath,
-        all: true,
-        buffer: false,
-        env: {
-          PYTHONPATH: checkoutPath,
-          LITELLM_LOCAL_MODEL_COST_MAP: "True",
-        },
+      probeEnvironment({
+        python,
+        checkoutPath,
+        cancelSignal: interruption.signal,
       }),
       log,
     );
+    step?.done();
   } catch (error) {
-    step.fail();
+    step?.fail();
     log.end();
-    throw new UserError("building the Python environment failed", {
-      exitCode: 1,
+    rmSync(dir, { recursive: true, force: true });
+    if (interruption.signal.aborted) {
+      throw new UserError(
+        `interrupted while ${phase}; the partial environment was removed`,
+        {
+          exitCode: ExitCode.interrupted,
+          hint: "run `tdm-litellm sync` to build it again",
+        },
+      );
+    }
+    throw new UserError(`${phase} failed`, {
+      exitCode: ExitCode.failed,
       cause: error,
-      details: tailOf(logFile, 15),
-      hint: `read the whole install log in ${logFile}, then run \`tdm-litellm sync\` again`,
+      details: [
+        ...tailOf(logFile, LOG_TAIL_LINES),
+        `(the whole log: ${logFile})`,
+      ],
+      hint: `read ${logFile}, fix the cause, then run \`tdm-litellm sync\` again`,
     });
+  } finally {
+    interruption.dispose();
+    rmSync(work, { recursive: true, force: true });
   }
   log.end();
+
+  const marker: EnvironmentMarker = {
+    key,
+    complete: true,
+    python,
+    pythonVersion: input.interpreter.version,
+    packaging: dependencies.packaging,
+    extras: dependencies.extras,
+    builtAt: new Date().toISOString(),
+    installer,
+  };
   writeFileAtomic(
-    path.join(dir, MARKER),
-    JSON.stringify(
-      { key, python: interpreter.version, extras, complete: true },
-      null,
-      2,
-    ) + "\n",
+    path.join(dir, MARKER_FILE),
+    JSON.stringify(marker, null, 2) + "\n",
   );
-  step.done(uv ? "with uv" : "with pip (uv was not available)");
-  return { ...environment, reused: false };
 }
 
-function isComplete(dir: string, key: string): boolean {
-  try {
-    const marker = JSON.parse(readFileSync(path.join(dir, MARKER), "utf8")) as {
-      key?: string;
-      complete?: boolean;
-    };
-    return marker.complete === true && marker.key === key;
-  } catch {
-    return false;
+function describe(dependencies: DependencySet): string {
+  const extras = `extras ${dependencies.extras.join(", ")}`;
+  switch (dependencies.packaging) {
+    case "uv-lock":
+      return `locked by uv.lock, ${extras}`;
+    case "poetry-lock":
+      return `locked by poetry.lock, ${extras}`;
+    case "declared":
+      return `as pyproject.toml declares them, ${extras}`;
   }
 }
 
-function readPyprojectOrThrow(checkoutPath: string): string {
-  const file = path.join(checkoutPath, "pyproject.toml");
-  if (!existsSync(file)) {
-    throw new UserError(`${checkoutPath} has no pyproject.toml`, {
-      hint: "check that `litellm.path` in tdm-litellm.yaml is a LiteLLM checkout; `tdm-litellm checkout <ref>` makes one",
-    });
-  }
-  return readFileSync(file, "utf8");
+interface RequirementFiles {
+  /** Arguments naming the main requirements, constraints and overrides. */
+  main: string[];
+  /** Arguments that hold later installs to what the main one chose. */
+  pins: string[];
 }
 
-/** `requires-python` (PEP 621) or Poetry's `python` dependency. */
-export function requiresPythonOf(pyproject: string): string | undefined {
-  const pep621 = /^requires-python\s*=\s*"([^"]+)"/m.exec(pyproject);
-  if (pep621) return pep621[1];
-  const poetry =
-    /\[tool\.poetry\.dependencies\][^[]*?^python\s*=\s*"([^"]+)"/ms.exec(
-      pyproject,
+function writeRequirementFiles(
+  work: string,
+  dependencies: DependencySet,
+  packages: string[],
+): RequirementFiles {
+  const write = (name: string, lines: string[]) => {
+    const file = path.join(work, name);
+    writeFileSync(file, lines.join("\n") + "\n");
+    return file;
+  };
+  const main = ["-r", write("requirements.txt", dependencies.requirements)];
+  const pins: string[] = [];
+  if (dependencies.constraints.length > 0) {
+    const constraints = write("constraints.txt", dependencies.constraints);
+    main.push("-c", constraints);
+    pins.push("-c", constraints);
+  }
+  if (dependencies.overrides.length > 0) {
+    main.push("--override", write("overrides.txt", dependencies.overrides));
+  }
+  if (dependencies.complete || packages.length > 0) {
+    // Later installs must not move what the lock chose.
+    const locked = dependencies.requirements.filter(
+      (line) => !line.startsWith("-e"),
     );
-  return poetry?.[1];
+    pins.push("-c", write("locked.txt", locked));
+  }
+  return { main, pins };
 }
 
-/** The release's version from pyproject.toml, if written there. */
-export function projectVersionOf(pyproject: string): string | undefined {
-  return /^version\s*=\s*"([^"]+)"/m.exec(pyproject)?.[1];
+function installCommand(
+  uv: string | undefined,
+  python: string,
+  requirements: string[],
+  noDeps: boolean,
+): [string, string[]] {
+  const flags = noDeps ? ["--no-deps"] : [];
+  if (uv) {
+    return [
+      uv,
+      ["pip", "install", "--python", python, ...flags, ...requirements],
+    ];
+  }
+  const pipArgs = [...requirements];
+  const override = pipArgs.indexOf("--override");
+  // pip has no overrides; constraints are the closest it has.
+  if (override !== -1) pipArgs[override] = "-c";
+  return [
+    python,
+    [
+      "-m",
+      "pip",
+      "install",
+      "--disable-pip-version-check",
+      ...flags,
+      ...pipArgs,
+    ],
+  ];
+}
+
+/**
+ * Ctrl-C (or SIGTERM) during a build cancels the installer and lets the
+ * build remove its partial environment before the command ends with 130.
+ */
+function watchForInterrupt(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
 }
 
 async function runLogged(

@@ -5,6 +5,10 @@ export interface Interpreter {
   path: string;
   /** Such as `3.11.7`. */
   version: string;
+  /** `cpython`, `pypy`. */
+  implementation: string;
+  /** Why this one was chosen, in a sentence for the user. */
+  reason: string;
 }
 
 /** Interpreters tried in order when none is asked for: 3.11 to 3.13 first. */
@@ -18,15 +22,17 @@ const PREFERRED = [
 
 export async function tryInspectInterpreter(
   command: string,
-): Promise<Interpreter | undefined> {
+): Promise<Omit<Interpreter, "reason"> | undefined> {
   try {
     const { stdout } = await execa(command, [
       "-c",
-      "import sys; print('.'.join(map(str, sys.version_info[:3]))); print(sys.executable)",
+      "import sys; print('.'.join(map(str, sys.version_info[:3]))); print(sys.executable); print(sys.implementation.name)",
     ]);
-    const [version, executable] = stdout.trim().split("\n");
+    const [version, executable, implementation = "cpython"] = stdout
+      .trim()
+      .split("\n");
     if (!version || !executable) return undefined;
-    return { version, path: executable };
+    return { version, path: executable, implementation };
   } catch {
     return undefined;
   }
@@ -56,7 +62,18 @@ export async function findInterpreterOrThrow(options: {
       );
       continue;
     }
-    return interpreter;
+    const accepted = requiresPython
+      ? `it satisfies the release's requires-python ${requiresPython}`
+      : "the release states no requires-python";
+    const why = requested
+      ? `asked for with --python or \`python:\``
+      : `the first of ${PREFERRED.join(", ")} found on PATH that ${requiresPython ? "fits" : "runs"}`;
+    const skipped =
+      refused.length > 0 ? ` (skipped ${refused.join("; ")})` : "";
+    return {
+      ...interpreter,
+      reason: `Python ${interpreter.version} at ${interpreter.path}: ${why}; ${accepted}${skipped}`,
+    };
   }
   throw new UserError("no usable Python interpreter", {
     details: refused,
