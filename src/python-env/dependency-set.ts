@@ -301,7 +301,7 @@ export function poetryLockPins(checkoutPath: string): string[] {
 function errorLines(error: unknown): string[] {
   const stderr =
     typeof error === "object" && error !== null && "stderr" in error
-      ? String((error).stderr)
+      ? String(error.stderr)
       : String(error);
   return stderr.trim().split("\n").slice(-10);
 }

@@ -28,7 +28,7 @@ import {
   installNativeFinder,
 } from "./native.js";
 import { probeEnvironment } from "./probe.js";
-import { readPyprojectOrThrow } from "./pyproject.js";
+import { readPyprojectOrThrow, type Pyproject } from "./pyproject.js";
 import { recordEnvironmentInUse } from "./registry.js";
 import { tryEnsureUv } from "./uv.js";
 
@@ -84,6 +84,64 @@ export async function ensurePythonEnvironment(
   const ready = tryFindReadyEnvironment(options);
   if (ready) return ready;
 
+  const plan = await planEnvironment(options);
+  const { checkoutPath, logger } = options;
+  const { interpreter, pyproject, uv, key } = plan;
+  mkdirSync(launcherPaths().environments, { recursive: true });
+  const release = await lockEnvironmentOrThrow(key);
+  try {
+    let reused = true;
+    if (!readCompleteMarker(plan.dir, key)) {
+      logger.info(interpreter.reason);
+      await buildEnvironment({ ...plan, checkoutPath, logger });
+      reused = false;
+    } else {
+      await ensureNativeModule({
+        checkoutPath,
+        version: pyproject.version,
+        python: plan.python,
+        pythonVersion: interpreter.version,
+        uv,
+        logger,
+      });
+    }
+    writeFingerprint(fingerprintOf(options), {
+      key,
+      pythonVersion: interpreter.version,
+      version: pyproject.version ?? null,
+    });
+    recordEnvironmentInUse(checkoutPath, key);
+    return {
+      dir: plan.dir,
+      python: plan.python,
+      pythonVersion: interpreter.version,
+      key,
+      reused,
+    };
+  } finally {
+    await release();
+  }
+}
+
+export interface EnvironmentPlan {
+  dir: string;
+  python: string;
+  key: string;
+  pyproject: Pyproject;
+  interpreter: Interpreter;
+  dependencies: DependencySet;
+  packages: string[];
+  uv: string | undefined;
+}
+
+/**
+ * Everything the environment's key is derived from: the interpreter, the
+ * packaging and the dependency set. Starts Python (and uv, for a uv.lock),
+ * so the no-change path avoids it.
+ */
+export async function planEnvironment(
+  options: EnsureEnvironmentOptions,
+): Promise<EnvironmentPlan> {
   const { checkoutPath, logger } = options;
   const pyproject = readPyprojectOrThrow(checkoutPath);
   const interpreter = await findInterpreterOrThrow({
@@ -101,50 +159,16 @@ export async function ensurePythonEnvironment(
   const packages = [...new Set(options.packages ?? [])].sort();
   const key = environmentKey(interpreter, dependencies, packages);
   const dir = path.join(launcherPaths().environments, key);
-  const environment = {
+  return {
     dir,
     python: path.join(dir, "bin", "python"),
-    pythonVersion: interpreter.version,
     key,
+    pyproject,
+    interpreter,
+    dependencies,
+    packages,
+    uv,
   };
-
-  mkdirSync(launcherPaths().environments, { recursive: true });
-  const release = await lockEnvironmentOrThrow(key);
-  try {
-    let reused = true;
-    if (!readCompleteMarker(dir, key)) {
-      logger.info(interpreter.reason);
-      await buildEnvironment({
-        ...environment,
-        checkoutPath,
-        version: pyproject.version,
-        interpreter,
-        dependencies,
-        packages,
-        uv,
-        logger,
-      });
-      reused = false;
-    } else {
-      await ensureNativeModule({
-        checkoutPath,
-        version: pyproject.version,
-        python: environment.python,
-        pythonVersion: interpreter.version,
-        uv,
-        logger,
-      });
-    }
-    writeFingerprint(fingerprintOf(options), {
-      key,
-      pythonVersion: interpreter.version,
-      version: pyproject.version ?? null,
-    });
-    recordEnvironmentInUse(checkoutPath, key);
-    return { ...environment, reused };
-  } finally {
-    await release();
-  }
 }
 
 /**
@@ -305,16 +329,8 @@ async function lockEnvironmentOrThrow(
   }
 }
 
-interface BuildInput {
-  dir: string;
-  python: string;
-  key: string;
+interface BuildInput extends EnvironmentPlan {
   checkoutPath: string;
-  version: string | undefined;
-  interpreter: Interpreter;
-  dependencies: DependencySet;
-  packages: string[];
-  uv: string | undefined;
   logger: Logger;
 }
 
@@ -416,7 +432,7 @@ async function buildEnvironment(input: BuildInput): Promise<void> {
     await installNativeFinder(python);
     await ensureNativeModule({
       checkoutPath,
-      version: input.version,
+      version: input.pyproject.version,
       python,
       pythonVersion: input.interpreter.version,
       uv,
