@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { parse as parseToml } from "smol-toml";
+import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensurePythonEnvironment,
@@ -278,34 +278,28 @@ function uvDir(): string {
 /**
  * The sdist carries no uv.lock and none of the workspace members its
  * pyproject.toml names (`enterprise`, `litellm-proxy-extras`,
- * `packaging/litellm-proxy`), and PyPI lacks the exact versions the
- * `proxy` extra pins for them: drop the workspace, those pins and the
- * development groups (one of which downloads from GitHub), so that `uv
- * lock` can run on the rest.
+ * `packaging/litellm-proxy`), PyPI lacks the exact versions the `proxy`
+ * extra pins for them, and some other extras and groups name packages PyPI
+ * does not serve (`nemo-switchyard==0.4.0a1`, a GitHub tarball). Keep the
+ * `proxy` extra without those pins, drop the rest, so `uv lock` can run.
  */
 function makeLockable(checkout: string): void {
   const file = path.join(checkout, "pyproject.toml");
-  const text = readFileSync(file, "utf8")
-    .split("\n")
-    .filter(
-      (line) => !/^\s*"litellm-(proxy|proxy-extras|enterprise)==/.test(line),
-    )
-    .join("\n");
-  const cut = (source: string, header: string) => {
-    const start = source.indexOf(`\n${header}\n`);
-    if (start === -1) return source;
-    const next = source.indexOf("\n[", start + header.length + 2);
-    return source.slice(0, start) + (next === -1 ? "" : source.slice(next));
+  const data = parseToml(readFileSync(file, "utf8")) as {
+    project: { "optional-dependencies": Record<string, string[]> };
+    "dependency-groups"?: unknown;
+    tool: { uv: Record<string, unknown> };
   };
-  let edited = text;
-  for (const header of [
-    "[dependency-groups]",
-    "[tool.uv.sources]",
-    "[tool.uv.workspace]",
-  ]) {
-    edited = cut(edited, header);
+  const proxy = data.project["optional-dependencies"].proxy ?? [];
+  data.project["optional-dependencies"] = {
+    proxy: proxy.filter(
+      (line) => !/^litellm-(proxy|proxy-extras|enterprise)==/.test(line),
+    ),
+  };
+  delete data["dependency-groups"];
+  for (const key of ["sources", "workspace", "default-groups"]) {
+    delete data.tool.uv[key];
   }
-  edited = edited.replace(/^default-groups = .*$/m, "");
-  writeFileSync(file, edited);
+  writeFileSync(file, stringifyToml(data));
   rmSync(path.join(checkout, "uv.lock"), { force: true });
 }
