@@ -32,8 +32,6 @@ export interface DependencySet {
   notes: string[];
 }
 
-export const LOCK_FILES = ["uv.lock", "poetry.lock"] as const;
-
 /** The packaging kind, from the lock files present in the checkout. */
 export function detectPackaging(checkoutPath: string): Packaging {
   if (existsSync(path.join(checkoutPath, "uv.lock"))) return "uv-lock";

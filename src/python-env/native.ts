@@ -50,31 +50,47 @@ function doneFile(version: string, pythonVersion: string): string {
   );
 }
 
+/**
+ * The file whose presence shows the extension is in place (compiled in
+ * the checkout, or fetched), for the no-change path to check; undefined
+ * when the release has no extension.
+ */
+export function nativeReadyFile(options: {
+  checkoutPath: string;
+  version: string | undefined;
+  pythonVersion: string;
+}): string | undefined {
+  const moduleName = nativeModuleOf(options.checkoutPath);
+  if (!moduleName) return undefined;
+  const built = builtInCheckout(options.checkoutPath, moduleName);
+  if (built) return built;
+  return doneFile(options.version ?? "unknown", options.pythonVersion);
+}
+
 /** True when the extension is present (built in the checkout or fetched). */
 export function hasNativeModule(options: {
   checkoutPath: string;
   version: string | undefined;
   pythonVersion: string;
 }): boolean {
-  const moduleName = nativeModuleOf(options.checkoutPath);
-  if (!moduleName) return true;
-  if (builtInCheckout(options.checkoutPath, moduleName)) return true;
-  return (
-    options.version !== undefined &&
-    existsSync(doneFile(options.version, options.pythonVersion))
-  );
+  const file = nativeReadyFile(options);
+  return file === undefined || existsSync(file);
 }
 
-function builtInCheckout(checkoutPath: string, moduleName: string): boolean {
+function builtInCheckout(
+  checkoutPath: string,
+  moduleName: string,
+): string | undefined {
   const parts = moduleName.split(".");
   const dir = path.join(checkoutPath, ...parts.slice(0, -1));
   const last = parts.at(-1) ?? "";
   try {
-    return readdirSync(dir).some(
-      (file) => file.startsWith(`${last}.`) && /\.(so|pyd)$/.test(file),
+    const file = readdirSync(dir).find(
+      (name) => name.startsWith(`${last}.`) && /\.(so|pyd)$/.test(name),
     );
+    return file ? path.join(dir, file) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
