@@ -171,19 +171,33 @@ export async function firstSyncUvVsPip({
     );
     const pipMs = performance.now() - pipStarted;
     const uvPhases = phases(uv.output);
-    const installMs = Object.entries(uvPhases)
-      .filter(([title]) => /^(creating|installing)/.test(title))
-      .reduce((sum, [, ms]) => sum + ms, 0);
+    const sum = (test) =>
+      Object.entries(uvPhases)
+        .filter(([title]) => test(title))
+        .reduce((total, [, ms]) => total + ms, 0);
+    const uvToolMs = sum((title) => title.startsWith("installing uv "));
+    const installMs = sum(
+      (title) =>
+        /^(creating|installing|fetching)/.test(title) &&
+        !title.startsWith("installing uv "),
+    );
+    const probeMs = sum((title) => title.startsWith("checking"));
     return {
       version,
       cold,
       uvSyncMs: Math.round(uv.ms),
+      // Installing uv itself with pip: once per machine, in the total.
+      uvToolInstallMs: Math.round(uvToolMs),
+      // venv, dependencies, LiteLLM's sub-packages, compiled extension.
       uvInstallMs: Math.round(installMs),
+      // The import probe pip's side does not run.
+      probeMs: Math.round(probeMs),
       uvPhasesMs: uvPhases,
       pipInstallEditableMs: Math.round(pipMs),
       uvEnvBytes: sizeOnDisk(path.join(envs, key)),
       pipEnvBytes: sizeOnDisk(venv),
-      ratio: Number((uv.ms / pipMs).toFixed(3)),
+      installRatio: Number((installMs / pipMs).toFixed(3)),
+      syncWithoutToolRatio: Number(((uv.ms - uvToolMs) / pipMs).toFixed(3)),
     };
   } finally {
     project.remove();
