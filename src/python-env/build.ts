@@ -18,7 +18,10 @@ import {
   resolveDependencySetOrThrow,
   type DependencySet,
 } from "./dependency-set.js";
-import { findInterpreterOrThrow, type Interpreter } from "./interpreter.js";
+import {
+  findInterpreterCachedOrThrow,
+  type Interpreter,
+} from "./interpreter.js";
 import {
   ensureNativeModule,
   installNativeFinder,
@@ -115,9 +118,10 @@ export async function planEnvironment(
 ): Promise<EnvironmentPlan> {
   const { checkoutPath, logger } = options;
   const pyproject = readPyprojectOrThrow(checkoutPath);
-  const interpreter = await findInterpreterOrThrow({
+  const interpreter = await findInterpreterCachedOrThrow({
     requested: options.python,
     requiresPython: pyproject.requiresPython,
+    cacheFile: path.join(launcherPaths().environments, ".interpreters.json"),
   });
   const uv = await tryEnsureUv(interpreter.path, logger);
   const dependencies = await resolveDependencySetOrThrow({

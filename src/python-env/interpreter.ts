@@ -1,5 +1,8 @@
 import { execa } from "execa";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { UserError } from "../errors.js";
+import { writeFileAtomic } from "../fs-atomic.js";
 
 export interface Interpreter {
   path: string;
@@ -144,4 +147,62 @@ function compare(a: number[], b: number[]): number {
     if (difference !== 0) return Math.sign(difference);
   }
   return 0;
+}
+
+interface CachedInterpreter extends Interpreter {
+  /** The executable's modification time when it was inspected. */
+  mtimeMs: number;
+}
+
+/**
+ * `findInterpreterOrThrow`, remembered per question (the interpreter asked
+ * for, `requires-python`, PATH) in a small file, so that switching pins
+ * starts no Python to ask it its version again. An interpreter that was
+ * replaced or removed since is inspected anew.
+ */
+export async function findInterpreterCachedOrThrow(options: {
+  requested?: string | undefined;
+  requiresPython?: string | undefined;
+  cacheFile: string;
+}): Promise<Interpreter> {
+  const question = JSON.stringify([
+    options.requested ?? null,
+    options.requiresPython ?? null,
+    process.env.PATH ?? "",
+  ]);
+  let cache: Record<string, CachedInterpreter> = {};
+  try {
+    cache = JSON.parse(readFileSync(options.cacheFile, "utf8")) as Record<
+      string,
+      CachedInterpreter
+    >;
+  } catch {
+    cache = {};
+  }
+  const known = cache[question];
+  if (known && tryModificationTime(known.path) === known.mtimeMs) {
+    return {
+      path: known.path,
+      version: known.version,
+      implementation: known.implementation,
+      reason: known.reason,
+    };
+  }
+
+  const interpreter = await findInterpreterOrThrow(options);
+  const mtimeMs = tryModificationTime(interpreter.path);
+  if (mtimeMs !== undefined) {
+    cache[question] = { ...interpreter, mtimeMs };
+    mkdirSync(path.dirname(options.cacheFile), { recursive: true });
+    writeFileAtomic(options.cacheFile, JSON.stringify(cache, null, 2) + "\n");
+  }
+  return interpreter;
+}
+
+function tryModificationTime(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
