@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { launcherPaths } from "../paths.js";
-import { projectVersionOf } from "./environment.js";
+import { versionOverlayDir } from "./native.js";
+import { readPyprojectOrThrow } from "./pyproject.js";
 
 /**
  * How the proxy is started from a checkout's source: the checkout first on
@@ -19,11 +19,14 @@ export interface ProxyEntry {
 }
 
 /**
- * Runs the click command. A Ctrl-C ends the process by SIGINT, as a shell
- * expects (exit status 130): uvicorn shuts down gracefully and re-raises
- * the signal, and LiteLLM's CLI would otherwise turn it into exit 0.
+ * Runs `litellm.proxy.proxy_cli.run_server`, the click command behind the
+ * `litellm` script in every era (Poetry's `litellm:run_server` and the
+ * 2026 `litellm_cli.main:proxy_server` both call it). A Ctrl-C ends the
+ * process by SIGINT, as a shell expects (exit status 130): uvicorn shuts
+ * down gracefully and re-raises the signal, and LiteLLM's CLI would
+ * otherwise turn it into exit 0.
  */
-const BOOTSTRAP = `
+export const PROXY_BOOTSTRAP = `
 import os, signal, sys
 interrupted = []
 def on_interrupt(number, frame):
@@ -42,24 +45,40 @@ finally:
         os.kill(os.getpid(), signal.SIGINT)
 `.trim();
 
-export function proxyEntry(checkoutPath: string, commit: string): ProxyEntry {
-  const pyproject = readFileSync(
-    path.join(checkoutPath, "pyproject.toml"),
-    "utf8",
+export function proxyEntry(checkoutPath: string, _commit: string): ProxyEntry {
+  const { version } = readPyprojectOrThrow(checkoutPath);
+  return {
+    args: ["-c", PROXY_BOOTSTRAP],
+    pythonPath: pythonPathFor(checkoutPath, version),
+    version,
+  };
+}
+
+/** The checkout, then its version metadata. */
+export function metadataPythonPath(checkoutPath: string): string[] {
+  return pythonPathFor(
+    checkoutPath,
+    readPyprojectOrThrow(checkoutPath).version,
   );
-  const version = projectVersionOf(pyproject);
+}
+
+function pythonPathFor(
+  checkoutPath: string,
+  version: string | undefined,
+): string[] {
   const pythonPath = [checkoutPath];
-  if (version) pythonPath.push(ensureMetadataOverlay(version, commit));
-  return { args: ["-c", BOOTSTRAP], pythonPath, version };
+  if (version) pythonPath.push(ensureMetadataOverlay(version));
+  return pythonPath;
 }
 
 /**
  * LiteLLM asks `importlib.metadata` for its own version. The checkout is
  * not installed, so a directory with just its distribution metadata stands
- * beside it on PYTHONPATH; one per commit, outside the checkout.
+ * beside it on PYTHONPATH; one per version, outside the checkout. The
+ * compiled extension of maturin-era releases is kept there too.
  */
-function ensureMetadataOverlay(version: string, commit: string): string {
-  const dir = path.join(launcherPaths().cache, "metadata", commit);
+function ensureMetadataOverlay(version: string): string {
+  const dir = versionOverlayDir(version);
   const distInfo = path.join(dir, `litellm-${version}.dist-info`);
   const metadata = path.join(distInfo, "METADATA");
   if (!existsSync(metadata)) {

@@ -1,10 +1,17 @@
 import { execa } from "execa";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { UserError } from "../errors.js";
+import { writeFileAtomic } from "../fs-atomic.js";
 
 export interface Interpreter {
   path: string;
   /** Such as `3.11.7`. */
   version: string;
+  /** `cpython`, `pypy`. */
+  implementation: string;
+  /** Why this one was chosen, in a sentence for the user. */
+  reason: string;
 }
 
 /** Interpreters tried in order when none is asked for: 3.11 to 3.13 first. */
@@ -18,15 +25,17 @@ const PREFERRED = [
 
 export async function tryInspectInterpreter(
   command: string,
-): Promise<Interpreter | undefined> {
+): Promise<Omit<Interpreter, "reason"> | undefined> {
   try {
     const { stdout } = await execa(command, [
       "-c",
-      "import sys; print('.'.join(map(str, sys.version_info[:3]))); print(sys.executable)",
+      "import sys; print('.'.join(map(str, sys.version_info[:3]))); print(sys.executable); print(sys.implementation.name)",
     ]);
-    const [version, executable] = stdout.trim().split("\n");
+    const [version, executable, implementation = "cpython"] = stdout
+      .trim()
+      .split("\n");
     if (!version || !executable) return undefined;
-    return { version, path: executable };
+    return { version, path: executable, implementation };
   } catch {
     return undefined;
   }
@@ -56,7 +65,18 @@ export async function findInterpreterOrThrow(options: {
       );
       continue;
     }
-    return interpreter;
+    const accepted = requiresPython
+      ? `it satisfies the release's requires-python ${requiresPython}`
+      : "the release states no requires-python";
+    const why = requested
+      ? `asked for with --python or \`python:\``
+      : `the first of ${PREFERRED.join(", ")} found on PATH that ${requiresPython ? "fits" : "runs"}`;
+    const skipped =
+      refused.length > 0 ? ` (skipped ${refused.join("; ")})` : "";
+    return {
+      ...interpreter,
+      reason: `Python ${interpreter.version} at ${interpreter.path}: ${why}; ${accepted}${skipped}`,
+    };
   }
   throw new UserError("no usable Python interpreter", {
     details: refused,
@@ -127,4 +147,62 @@ function compare(a: number[], b: number[]): number {
     if (difference !== 0) return Math.sign(difference);
   }
   return 0;
+}
+
+interface CachedInterpreter extends Interpreter {
+  /** The executable's modification time when it was inspected. */
+  mtimeMs: number;
+}
+
+/**
+ * `findInterpreterOrThrow`, remembered per question (the interpreter asked
+ * for, `requires-python`, PATH) in a small file, so that switching pins
+ * starts no Python to ask it its version again. An interpreter that was
+ * replaced or removed since is inspected anew.
+ */
+export async function findInterpreterCachedOrThrow(options: {
+  requested?: string | undefined;
+  requiresPython?: string | undefined;
+  cacheFile: string;
+}): Promise<Interpreter> {
+  const question = JSON.stringify([
+    options.requested ?? null,
+    options.requiresPython ?? null,
+    process.env.PATH ?? "",
+  ]);
+  let cache: Record<string, CachedInterpreter> = {};
+  try {
+    cache = JSON.parse(readFileSync(options.cacheFile, "utf8")) as Record<
+      string,
+      CachedInterpreter
+    >;
+  } catch {
+    cache = {};
+  }
+  const known = cache[question];
+  if (known && tryModificationTime(known.path) === known.mtimeMs) {
+    return {
+      path: known.path,
+      version: known.version,
+      implementation: known.implementation,
+      reason: known.reason,
+    };
+  }
+
+  const interpreter = await findInterpreterOrThrow(options);
+  const mtimeMs = tryModificationTime(interpreter.path);
+  if (mtimeMs !== undefined) {
+    cache[question] = { ...interpreter, mtimeMs };
+    mkdirSync(path.dirname(options.cacheFile), { recursive: true });
+    writeFileAtomic(options.cacheFile, JSON.stringify(cache, null, 2) + "\n");
+  }
+  return interpreter;
+}
+
+function tryModificationTime(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
