@@ -126,9 +126,18 @@ export async function followLog(
       } else {
         drain(fd);
         const current = tryInode(logPath);
-        if (current !== undefined && current !== fstatSync(fd).ino) {
+        const followed = fstatSync(fd).ino;
+        if (current !== undefined && current !== followed) {
           drain(fd);
           closeSync(fd);
+          // Several rotations may have passed since the last look: the
+          // copies newer than the file followed so far come first.
+          for (const copy of copiesNewerThan(logPath, followed)) {
+            fd = openSync(copy, "r");
+            position = 0;
+            drain(fd);
+            closeSync(fd);
+          }
           fd = openSync(logPath, "r");
           position = 0;
           drain(fd);
@@ -142,6 +151,16 @@ export async function followLog(
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The rotated copies written after the file with the given inode, oldest
+ * first. When that file is gone already, every copy is newer.
+ */
+function copiesNewerThan(logPath: string, inode: number): string[] {
+  const copies = listLogFiles(logPath).filter((file) => file !== logPath);
+  const index = copies.findIndex((file) => tryInode(file) === inode);
+  return index === -1 ? copies : copies.slice(index + 1);
 }
 
 function tryInode(file: string): number | undefined {
