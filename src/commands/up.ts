@@ -8,6 +8,7 @@ import { launcherPaths } from "../paths.js";
 import {
   checkProxyConfig,
   readEnvironmentVariablesBlock,
+  type Diagnostic,
 } from "../proxy-config/index.js";
 import { ensurePythonEnvironment } from "../python-env/environment.js";
 import { proxyEntry } from "../python-env/entry.js";
@@ -138,6 +139,7 @@ async function prepareAndStart(
       hint: `fix them in ${path.relative(process.cwd(), wrapper.proxyConfigPath)}; \`tdm-litellm check-config\` checks again`,
     });
   }
+  assertKeyFitsHostOrThrow(host, report.diagnostics);
   for (const diagnostic of report.diagnostics) {
     if (diagnostic.severity === "warning") {
       logger.warn(`${diagnostic.message} (${diagnostic.code})`);
@@ -225,6 +227,33 @@ async function prepareAndStart(
     return;
   }
   await runAttached(request);
+}
+
+/** Codes of the config check that say the master key can be guessed. */
+const WEAK_KEY_CODES = new Set(["master-key-unsafe", "master-key-weak"]);
+
+/**
+ * Beyond loopback anyone on the network can reach the proxy: refuse a
+ * missing, example or weak master key there.
+ */
+function assertKeyFitsHostOrThrow(
+  host: string,
+  diagnostics: readonly Diagnostic[],
+): void {
+  if (LOOPBACK.test(host)) return;
+  const weak = diagnostics.find((d) => WEAK_KEY_CODES.has(d.code));
+  if (!weak) return;
+  throw new UserError(
+    `refusing to bind ${host}, reachable from other machines: ${weak.message}`,
+    {
+      location: {
+        file: weak.file,
+        ...(weak.line !== undefined && { line: weak.line }),
+        ...(weak.column !== undefined && { column: weak.column }),
+      },
+      hint: weak.hint ?? "set a long random `sk-` master key in .env",
+    },
+  );
 }
 
 function envFileSets(wrapper: WrapperConfig, name: string): boolean {

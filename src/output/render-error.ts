@@ -1,7 +1,7 @@
 import chalk from "chalk";
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
-import { maskUrlPasswords } from "./mask.js";
+import { maskSourceLine, maskUrlPasswords } from "./mask.js";
 
 /** One short block: what happened, where, and what fixes it. */
 export function renderError(
@@ -61,7 +61,10 @@ export function sourceExcerpt(location: {
     location.column !== undefined
       ? [`${" ".repeat(gutter.length + location.column - 1)}${chalk.red("^")}`]
       : [];
-  return [`${chalk.dim(gutter)}${line.replace(/\t/g, "→")}`, ...caret];
+  return [
+    `${chalk.dim(gutter)}${maskSourceLine(line, []).replace(/\t/g, "→")}`,
+    ...caret,
+  ];
 }
 
 function firstLine(error: unknown): string {

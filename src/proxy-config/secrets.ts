@@ -1,6 +1,5 @@
 import {
   isSecretName,
-  maskSecret,
   redactKnownSecrets,
   secretValuesOf,
 } from "../output/mask.js";
@@ -43,37 +42,7 @@ export function collectSecrets(
   return [...secrets].filter((value) => value.length >= MIN_SECRET_LENGTH);
 }
 
-/** `  api_key: "sk-abc"  # note` → key, value and the rest. */
-const ASSIGNMENT =
-  /^(\s*(?:-\s+)?["']?([\w.-]+)["']?\s*:\s+)(["']?)([^"'#\s][^"'#]*?|[^"']*)\3(\s*(?:#.*)?)$/;
-
-/**
- * A source line fit to show: the value of a secret-looking key masked,
- * every known secret masked, and passwords in URLs masked.
- */
-export function maskSourceLine(
-  line: string,
-  secrets: readonly string[],
-): string {
-  const match = ASSIGNMENT.exec(line);
-  let masked = line;
-  if (match) {
-    const [, head = "", key = "", quote = "", value = "", tail = ""] = match;
-    const plainValue = value.trim();
-    // A URL keeps its shape; only its password goes (below).
-    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(plainValue);
-    const looksSecret =
-      isSecretName(key) &&
-      !isUrl &&
-      plainValue !== "" &&
-      !plainValue.startsWith(ENV_PREFIX) &&
-      !/^(?:\d+(?:\.\d+)?|true|false|null|~)$/i.test(plainValue);
-    if (looksSecret) {
-      masked = `${head}${quote}${maskSecret(plainValue)}${quote}${tail}`;
-    }
-  }
-  return redactKnownSecrets(masked, secrets);
-}
+export { maskSourceLine } from "../output/mask.js";
 
 export function maskText(text: string, secrets: readonly string[]): string {
   return redactKnownSecrets(text, secrets);

@@ -124,6 +124,38 @@ describe("up refuses with a clear error", () => {
     }
   });
 
+  it("when asked to bind beyond loopback without the flag", async () => {
+    const result = await cli("up", "--host", "0.0.0.0");
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("refusing to bind 0.0.0.0");
+    expect(result.stderr).toContain("--allow-non-loopback");
+  });
+
+  it("when binding beyond loopback with the example master key", async () => {
+    writeConfig(
+      pristineConfig.replace(
+        "master_key: os.environ/LITELLM_MASTER_KEY",
+        "master_key: sk-1234",
+      ),
+    );
+    try {
+      const result = await cli(
+        "up",
+        "--host",
+        "0.0.0.0",
+        "--allow-non-loopback",
+      );
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(
+        "refusing to bind 0.0.0.0, reachable from other machines",
+      );
+      expect(result.stderr).toMatch(/proxy_server_config\.yaml:\d+:\d+/);
+      expect(result.stderr).not.toMatch(/master_key: sk-1234/);
+    } finally {
+      writeConfig(pristineConfig);
+    }
+  });
+
   it(
     "when the port is taken, naming the process",
     { timeout: 600_000 },
