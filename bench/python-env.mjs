@@ -20,6 +20,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { figure } from "./lib/stats.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(ROOT, "dist", "cli.js");
@@ -208,7 +209,10 @@ export async function firstSyncUvVsPip({
  * The whole `tdm-litellm sync` process when nothing changed, after one
  * sync that built or found the environment: median and all runs.
  */
-export async function noChangeSync({ version = BENCH_VERSION, runs = 7 } = {}) {
+export async function measureNoChangeSync({
+  version = BENCH_VERSION,
+  runs = 7,
+} = {}) {
   const project = await scratchProject({
     version,
     xdg: path.join(cacheRoot(), "xdg"),
@@ -276,7 +280,7 @@ export async function switchBetweenEqualPins({ version = BENCH_VERSION } = {}) {
 }
 
 /** Every environment in the launcher's (or the tests') cache, by size. */
-export async function environmentSizes({
+export async function listEnvironmentSizes({
   cacheHome = path.join(cacheRoot(), "xdg", "cache"),
 } = {}) {
   const envs = path.join(cacheHome, "tdm-litellm", "envs");
@@ -306,4 +310,68 @@ export async function environmentSizes({
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
+}
+
+// The runner's figures (see bench/README.md), built from the measurements
+// above. The first sync is measured once and shared with the sizes.
+let firstSyncResult;
+function firstSyncOnce() {
+  firstSyncResult ??= firstSyncUvVsPip();
+  return firstSyncResult;
+}
+
+export async function firstSync() {
+  const result = await firstSyncOnce();
+  return figure({
+    name: "first sync: tdm-litellm sync with uv",
+    unit: "ms",
+    samples: [result.uvSyncMs - result.uvToolInstallMs],
+    comparison: {
+      name: 'python -m venv + pip install -e ".[proxy]"',
+      samples: [result.pipInstallEditableMs],
+    },
+    goal: { field: "ratio", max: 0.333 },
+    note: `${result.version}; install alone ${result.uvInstallMs} ms, import probe ${result.probeMs} ms; installing uv itself (${result.uvToolInstallMs} ms, once per machine) left out`,
+  });
+}
+
+export async function noChangeSync(ctx) {
+  const result = await measureNoChangeSync({ runs: ctx.runsFor(7, 3) });
+  return figure({
+    name: "no-change sync, whole process",
+    unit: "ms",
+    samples: result.runsMs,
+    comparison: { name: "node -e ''", samples: [result.nodeStartMedianMs] },
+    goal: { field: "median", max: 100 },
+  });
+}
+
+export async function pinSwitch() {
+  const result = await switchBetweenEqualPins();
+  return [
+    figure({
+      name: "pin switch with equal dependencies: sync, whole process",
+      unit: "ms",
+      samples: [result.switchMs],
+    }),
+    figure({
+      name: "pin switch with equal dependencies: installs",
+      unit: "count",
+      samples: [result.installed ? 1 : 0],
+      goal: { field: "median", max: 0 },
+    }),
+  ];
+}
+
+export async function environmentSizes() {
+  const result = await firstSyncOnce();
+  return figure({
+    name: `environment size on disk (${result.version}, uv)`,
+    unit: "MB",
+    samples: [result.uvEnvBytes / 1e6],
+    comparison: {
+      name: 'pip install -e ".[proxy]" venv',
+      samples: [result.pipEnvBytes / 1e6],
+    },
+  });
 }
