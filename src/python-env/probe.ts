@@ -2,6 +2,7 @@ import { execa, type ResultPromise } from "execa";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { launcherPaths } from "../paths.js";
 import { metadataPythonPath } from "./entry.js";
 
 /**
@@ -9,6 +10,8 @@ import { metadataPythonPath } from "./entry.js";
  * checkout's source, as a start would: a missing or broken dependency
  * fails here, not at the user's first `up`. The UI copy LiteLLM makes at
  * import goes to a temporary directory, so the checkout stays untouched.
+ * The bytecode it compiles lands where the proxy's starts look for it, so
+ * the first start after a sync does not compile everything again.
  */
 export function probeEnvironment(options: {
   python: string;
@@ -36,6 +39,8 @@ export function probeEnvironment(options: {
         LITELLM_LOCAL_MODEL_COST_MAP: "True",
         LITELLM_UI_PATH: uiDir,
         LITELLM_MODE: "PRODUCTION",
+        PYTHONPYCACHEPREFIX: launcherPaths().bytecode,
+        PYTHONDONTWRITEBYTECODE: undefined,
       },
     },
   );
