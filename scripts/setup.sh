@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 have() { command -v "$1" >/dev/null 2>&1; }
+have_uv() { have uv || python3 -m uv --version >/dev/null 2>&1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing=()
@@ -20,7 +21,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-if ! have uv; then
+if ! have_uv; then
   # Into the interpreter's own scripts directory, which is on PATH; where the
   # system Python refuses (PEP 668), into the user's, with a note.
   echo "setup: installing uv from PyPI"

@@ -93,11 +93,14 @@ export function buildProgram(): Command {
     )
     .option("--json", "print the report as JSON")
     .option("--strict", "fail on warnings too")
-    .option("--env-file <file>", "read variables from this file too")
+    .option(
+      "--env <file>",
+      "read variables from this env file too, over the project's",
+    )
     .action(
       async (
         file: string | undefined,
-        options: { json?: boolean; strict?: boolean; envFile?: string },
+        options: { json?: boolean; strict?: boolean; env?: string },
       ) => {
         const { runCheckConfig } = await import("./commands/check-config.js");
         await runCheckConfig({ ...globals(), ...options, file });

@@ -1,10 +1,14 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { GlobalOptions } from "../cli.js";
-import { ExitCode, ExitError } from "../errors.js";
+import { ExitCode, ExitError, UserError } from "../errors.js";
 import { renderReport, reportAsJson } from "../output/diagnostics.js";
 import { checkProxyConfig } from "../proxy-config/index.js";
 import { tryReadLitellmVersion } from "../proxy-config/version.js";
-import { buildBaseEnvironment } from "../proxy-process/environment.js";
+import {
+  buildBaseEnvironment,
+  readEnvFileOrThrow,
+} from "../proxy-process/environment.js";
 import {
   loadWrapperConfigOrThrow,
   tryFindWrapperConfig,
@@ -14,7 +18,8 @@ export interface CheckConfigOptions extends GlobalOptions {
   file: string | undefined;
   json?: boolean;
   strict?: boolean;
-  envFile?: string;
+  /** Another env file, read on top of the project's. */
+  env?: string;
 }
 
 /**
@@ -31,12 +36,24 @@ export async function runCheckConfig(
       : undefined;
   const file = options.file
     ? path.resolve(options.file)
-    : (wrapper?.proxyConfigPath ??
-      path.resolve("config/proxy_server_config.yaml"));
-  const envFile = options.envFile
-    ? path.resolve(options.envFile)
-    : wrapper?.envFilePath;
-  const env = buildBaseEnvironment({ envFile });
+    : wrapper?.proxyConfigPath;
+  if (!file) {
+    throw new UserError(
+      `no tdm-litellm.yaml in ${process.cwd()} or any directory above it, and no config file given`,
+      {
+        hint: "name the proxy config: `tdm-litellm check-config <file>`, or run `tdm-litellm init`",
+      },
+    );
+  }
+  if (options.file && !existsSync(file)) {
+    throw new UserError(`${file} does not exist`, {
+      hint: "check the path given to `check-config`",
+    });
+  }
+  const env = {
+    ...buildBaseEnvironment({ envFile: wrapper?.envFilePath }),
+    ...(options.env ? readEnvFileOrThrow(path.resolve(options.env)) : {}),
+  };
   const litellmVersion = wrapper
     ? tryReadLitellmVersion(wrapper.checkoutPath)
     : undefined;

@@ -1,10 +1,16 @@
 import chalk from "chalk";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GlobalOptions } from "../cli.js";
-import { isErrnoException } from "../errors.js";
+import { isErrnoException, UserError } from "../errors.js";
 import { createLogger } from "../output/logger.js";
 
 const TEMPLATES = fileURLToPath(new URL("../../config/", import.meta.url));
@@ -23,6 +29,11 @@ interface PlannedFile {
 export async function runInit(options: InitOptions): Promise<void> {
   const logger = createLogger({ verbose: options.verbose === true });
   const dir = path.resolve(options.dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UserError(`${dir} is a file, not a directory`, {
+      hint: "pass `--dir` a directory (it is created when missing)",
+    });
+  }
   const template = (name: string) =>
     readFileSync(path.join(TEMPLATES, name), "utf8");
   const files: PlannedFile[] = [

@@ -71,7 +71,9 @@ export async function runUp(options: UpOptions): Promise<void> {
     return;
   }
   try {
-    if (await isAlreadyRunning(wrapper.projectDir, logger)) return;
+    if (await isAlreadyRunning(wrapper.projectDir, logger, { host, port })) {
+      return;
+    }
     await prepareAndStart(options, {
       wrapper,
       logger,
@@ -85,10 +87,14 @@ export async function runUp(options: UpOptions): Promise<void> {
   }
 }
 
-/** Says so when the project's proxy runs; clears a stale record. */
+/**
+ * Says so when the project's proxy runs, and refuses when it runs on
+ * another address than the one asked for; clears a stale record.
+ */
 async function isAlreadyRunning(
   projectDir: string,
   logger: Logger,
+  wanted: { host: string; port: number },
 ): Promise<boolean> {
   const found = await inspectProxy(projectDir);
   if (!found.running) {
@@ -96,6 +102,14 @@ async function isAlreadyRunning(
     return false;
   }
   const { pid, host, port } = found.state;
+  if (host !== wanted.host || port !== wanted.port) {
+    throw new UserError(
+      `the proxy of this project already runs at ${baseUrl(host, port)} (PID ${pid}), not at ${baseUrl(wanted.host, wanted.port)}`,
+      {
+        hint: `move it with \`tdm-litellm restart --port ${wanted.port}\`, or stop it with \`tdm-litellm down\``,
+      },
+    );
+  }
   logger.info(
     found.healthy
       ? `the proxy already runs at ${baseUrl(host, port)}/v1 (PID ${pid}); \`tdm-litellm down\` stops it`
@@ -150,7 +164,13 @@ async function prepareAndStart(
     Record<string, unknown> | undefined;
   const databaseIntended =
     wrapper.data.database?.managed === true ||
-    Boolean(generalSettings?.database_url);
+    Boolean(generalSettings?.database_url) ||
+    envFileSets(wrapper, "DATABASE_URL");
+  if (!databaseIntended && base.DATABASE_URL) {
+    logger.info(
+      "DATABASE_URL from the shell is not passed to the proxy; put it in the env file, or set `general_settings.database_url`, to use a database",
+    );
+  }
 
   const environment = await ensurePythonEnvironment({
     checkoutPath: wrapper.checkoutPath,

@@ -1,5 +1,5 @@
 import { parse as parseDotenv } from "dotenv";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { UserError } from "../errors.js";
 
 export type Environment = Record<string, string | undefined>;
@@ -39,6 +39,11 @@ export function readEnvFileOrThrow(file: string): Record<string, string> {
   if (!existsSync(file)) {
     throw new UserError(`env file ${file} does not exist`, {
       hint: "create it (`tdm-litellm init` writes one), or fix `proxy.env_file` in tdm-litellm.yaml",
+    });
+  }
+  if (!statSync(file).isFile()) {
+    throw new UserError(`env file ${file} is not a file`, {
+      hint: "point `proxy.env_file` in tdm-litellm.yaml at a file of KEY=value lines",
     });
   }
   return parseDotenv(readFileSync(file));

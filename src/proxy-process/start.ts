@@ -65,7 +65,7 @@ export async function startDetached(request: StartRequest): Promise<void> {
   // A mark between starts, so that the log shows where this one begins.
   appendFileSync(
     logPath,
-    `--- tdm-litellm: starting the proxy on ${request.banner.host}:${request.banner.port} at ${new Date().toISOString()} ---\n`,
+    `${START_MARK} on ${request.banner.host}:${request.banner.port} at ${new Date().toISOString()} ---\n`,
     { mode: 0o600 },
   );
   const pid = spawnDetached(rotating ?? request.plan, logPath);
@@ -93,7 +93,7 @@ export async function startDetached(request: StartRequest): Promise<void> {
     throw startFailure(
       outcome,
       request,
-      readLastLines(logPath, LOG_TAIL_LINES),
+      linesOfThisStart(readLastLines(logPath, LOG_TAIL_LINES)),
     );
   }
   step.done();
@@ -228,6 +228,14 @@ export async function runAttached(request: StartRequest): Promise<never> {
   throw new ExitError(code === 0 ? ExitCode.ok : ExitCode.failed);
 }
 
+const START_MARK = "--- tdm-litellm: starting the proxy";
+
+/** The lines after the last start mark: earlier runs' lines mislead. */
+function linesOfThisStart(lines: string[]): string[] {
+  const mark = lines.findLastIndex((line) => line.startsWith(START_MARK));
+  return mark === -1 ? lines : lines.slice(mark + 1);
+}
+
 function startFailure(
   outcome: "exited" | "timeout",
   request: StartRequest,
@@ -244,7 +252,10 @@ function startFailure(
         `last lines of ${request.logPath}:`,
         ...tail.map((line) => `  ${redactKnownSecrets(line, request.secrets)}`),
       ],
-      hint: `read the whole log with \`tdm-litellm logs\`; \`tdm-litellm check-config\` finds most config faults`,
+      hint:
+        outcome === "timeout"
+          ? `read the log with \`tdm-litellm logs\`; if the proxy only starts slowly here, raise \`proxy.startup_timeout_seconds\` in tdm-litellm.yaml`
+          : `read the whole log with \`tdm-litellm logs\`; \`tdm-litellm check-config\` finds most config faults`,
     },
   );
 }
