@@ -41,7 +41,7 @@ export function buildProgram(): Command {
     .version(packageJson.version)
     .option("-c, --config <file>", "the tdm-litellm.yaml to use")
     .option("--verbose", "show stack traces and debug lines")
-    .showHelpAfterError()
+    .showHelpAfterError("(add --help for usage)")
     // Commands added after this inherit it: usage errors come back to
     // main() as exceptions instead of exiting inside commander.
     .exitOverride()

@@ -60,7 +60,9 @@ export async function runCheckConfig(
   const report = checkProxyConfig({ file, env, litellmVersion });
 
   process.stdout.write(
-    options.json ? reportAsJson(report) : renderReport(report),
+    options.json
+      ? reportAsJson(report)
+      : renderReport(report, { strict: options.strict === true }),
   );
   const failed =
     report.errorCount > 0 || (options.strict && report.warningCount > 0);

@@ -45,7 +45,7 @@ export async function runDoctor(options: GlobalOptions): Promise<void> {
         : chalk.red("✗");
     process.stdout.write(`${mark} ${check.name}: ${check.detail}\n`);
     if (!check.ok && check.fix) {
-      process.stdout.write(`  ${chalk.cyan("fix")} ${check.fix}\n`);
+      process.stdout.write(`  ${chalk.cyan("fix:")} ${check.fix}\n`);
     }
   }
   const failed = checks.filter((check) => !check.ok && !check.optional);

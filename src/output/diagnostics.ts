@@ -15,7 +15,7 @@ const SEVERITY_COLOR = {
  */
 export function renderReport(
   report: CheckReport,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; strict?: boolean } = {},
 ): string {
   const cwd = options.cwd ?? process.cwd();
   const lines: string[] = [];
@@ -27,7 +27,7 @@ export function renderReport(
       lines.push(...renderDiagnostic(diagnostic, cwd), "");
     }
   }
-  lines.push(summaryLine(report));
+  lines.push(summaryLine(report, options.strict));
   return lines.join("\n") + "\n";
 }
 
@@ -72,11 +72,15 @@ function displayPath(file: string, cwd: string): string {
   return relative && !relative.startsWith("..") ? relative : file;
 }
 
-export function summaryLine(report: CheckReport): string {
+export function summaryLine(report: CheckReport, strict = false): string {
   const plural = (count: number, word: string) =>
     `${count} ${word}${count === 1 ? "" : "s"}`;
   const verdict =
-    report.errorCount > 0 ? chalk.red("invalid") : chalk.green("valid");
+    report.errorCount > 0
+      ? chalk.red("invalid")
+      : strict && report.warningCount > 0
+        ? chalk.red("invalid under --strict")
+        : chalk.green("valid");
   const counts = [
     plural(report.errorCount, "error"),
     plural(report.warningCount, "warning"),

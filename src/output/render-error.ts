@@ -36,7 +36,7 @@ export function renderError(
   const excerpt = error.location ? sourceExcerpt(error.location) : [];
   lines.push(...excerpt);
   for (const detail of error.details) lines.push(`  ${detail}`);
-  if (error.hint) lines.push(`${chalk.cyan("fix")} ${error.hint}`);
+  if (error.hint) lines.push(`${chalk.cyan("fix:")} ${error.hint}`);
   if (options.verbose && error.stack) lines.push(chalk.dim(error.stack));
   return maskUrlPasswords(lines.join("\n")) + "\n";
 }

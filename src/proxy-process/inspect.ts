@@ -51,9 +51,12 @@ export async function inspectProxy(
   const staleReason = staleReasonOf(state);
   if (staleReason) {
     clearProxyState(projectDir);
+    // A foreground proxy that ended with Ctrl-C left its record behind:
+    // that is its normal end, not news.
+    const normalEnd = state.mode === "foreground" && staleReason === "exited";
     return {
       running: false,
-      staleNote: describeStaleState(state, staleReason),
+      staleNote: normalEnd ? undefined : describeStaleState(state, staleReason),
     };
   }
 

@@ -184,7 +184,7 @@ describe("tdm-litellm checkout", () => {
       "error ref v2.0.0 is not in the local clone",
     );
     expect(result.stderr).toContain(
-      "fix run `tdm-litellm checkout v2.0.0` with network access",
+      "fix: run `tdm-litellm checkout v2.0.0` with network access",
     );
     expect(await p.head()).toBe(p.origin.tags["v1.0.0"]);
   });
