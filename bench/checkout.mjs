@@ -6,20 +6,13 @@
 // Needs `npm run build` first (it imports from dist/).
 
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+
+import { unpackedRelease } from "./lib/release.mjs";
+import { figure } from "./lib/stats.mjs";
 
 const run = promisify(execFile);
 
@@ -27,7 +20,6 @@ const VERSION = "1.80.10";
 const FIRST_TAG = "v1.80.10";
 const SECOND_TAG = "v1.80.10-bench.2";
 const DEFAULT_RUNS = 7;
-import { figure } from "./lib/stats.mjs";
 
 const REAL_REMOTE = "https://github.com/BerriAI/litellm.git";
 const GIT_ENV = {
@@ -196,7 +188,7 @@ async function diskBytes(dir) {
 }
 
 async function buildOrigin(dir) {
-  const source = await findOrDownloadSource();
+  const source = await unpackedRelease(VERSION);
   mkdirSync(dir, { recursive: true });
   const git = (...args) => run("git", ["-C", dir, ...args], { env: GIT_ENV });
   await git("init", "--quiet", "--initial-branch=main");
@@ -223,37 +215,6 @@ async function buildOrigin(dir) {
     files: files.split("\n").length,
     changedFiles: picked.length,
   };
-}
-
-/** The unpacked sdist from the test cache, downloaded from PyPI if absent. */
-async function findOrDownloadSource() {
-  const cacheRoot =
-    process.env.TDM_LITELLM_TEST_CACHE ??
-    path.join(os.homedir(), ".cache", "tdm-litellm-tests");
-  const dir = path.join(cacheRoot, "releases", VERSION);
-  const unpacked = path.join(dir, "src");
-  if (existsSync(path.join(unpacked, "pyproject.toml"))) return unpacked;
-
-  mkdirSync(dir, { recursive: true });
-  const index = await fetch("https://pypi.org/simple/litellm/", {
-    headers: { Accept: "application/vnd.pypi.simple.v1+json" },
-  }).then((response) => response.json());
-  const filename = `litellm-${VERSION}.tar.gz`;
-  const file = index.files.find((entry) => entry.filename === filename);
-  if (!file) throw new Error(`PyPI has no ${filename}`);
-  const bytes = Buffer.from(await (await fetch(file.url)).arrayBuffer());
-  const digest = createHash("sha256").update(bytes).digest("hex");
-  if (file.hashes?.sha256 && digest !== file.hashes.sha256) {
-    throw new Error(`${filename}: sha256 mismatch`);
-  }
-  const archive = path.join(dir, filename);
-  writeFileSync(archive, bytes);
-  const staging = mkdtempSync(path.join(dir, "staging-"));
-  await run("tar", ["-xzf", archive, "-C", staging]);
-  const [top] = readdirSync(staging);
-  renameSync(path.join(staging, top), unpacked);
-  rmSync(staging, { recursive: true, force: true });
-  return unpacked;
 }
 
 function median(sorted) {

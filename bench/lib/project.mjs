@@ -16,7 +16,7 @@ const run = promisify(execFile);
  * it already; otherwise `sync` builds it here (minutes, once).
  */
 export async function prepareProject({ log = () => undefined } = {}) {
-  const origin = await litellmOrigin();
+  const origin = await litellmOrigin([RELEASE]);
   const dir = mkdtempSync(path.join(os.tmpdir(), "tdm-litellm-bench-"));
   const env = cliEnvironment({
     LM_STUDIO_API_BASE: "http://127.0.0.1:9/v1",
