@@ -2,7 +2,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-support/", "node_modules/", "coverage/", "bench/*.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "dist-support/",
+      "node_modules/",
+      "coverage/",
+      "bench/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
