@@ -16,10 +16,11 @@
 // bench/lib), so it runs with any runner that passes the context.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
+import { freePort, probe } from "./lib/proxy.mjs";
+import { figure } from "./lib/stats.mjs";
 
 /* global fetch, AbortSignal */
 
@@ -246,44 +247,6 @@ function runsOf(ctx, full, quick) {
   return typeof ctx.runsFor === "function" ? ctx.runsFor(full, quick) : full;
 }
 
-/** Median, spread and ratio as bench/lib/stats.mjs's figure() gives them. */
-function figure({ name, unit, samples, comparison, goal, note }) {
-  const value = median(samples);
-  const result = {
-    name,
-    unit,
-    median: round(value),
-    spread: round(median(samples.map((sample) => Math.abs(sample - value)))),
-    runs: samples.length,
-  };
-  if (comparison) {
-    const other = median(comparison.samples);
-    result.comparison = {
-      name: comparison.name,
-      median: round(other),
-      ratio: value !== null && other ? round(value / other) : null,
-    };
-  }
-  if (goal) result.goal = goal;
-  if (note) result.note = note;
-  return result;
-}
-
-function median(values) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function round(value) {
-  if (value === null || !Number.isFinite(value)) return value ?? null;
-  if (Math.abs(value) >= 100) return Math.round(value);
-  return Number(value.toPrecision(3));
-}
-
 function mib(bytes) {
   return Number((bytes / MIB).toFixed(1));
 }
@@ -405,29 +368,6 @@ function runToEnd(command, args, project) {
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("close", (code) => resolve({ code, output }));
   });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function probe(port) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/health/liveliness`, {
-      signal: AbortSignal.timeout(1_000),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return undefined;
-  }
 }
 
 async function waitHealthy(port, isRunning) {
