@@ -23,11 +23,8 @@ import {
   POETRY_ERA_VERSION,
   type LitellmOrigin,
 } from "../support/litellm-release.js";
-import {
-  MODEL_ID,
-  startModelServer,
-  type ModelServer,
-} from "../support/model-server.js";
+import { startModelServer, type ModelServer } from "../support/model-server.js";
+import { pointProjectAtTestParts } from "../support/project.js";
 
 /** Small enough that a few dozen requests rotate the log of a real proxy. */
 const LOG_MAX_BYTES = 4_096;
@@ -65,24 +62,7 @@ describe(`proxy lifecycle with LiteLLM ${POETRY_ERA_VERSION}`, () => {
     });
 
     expect((await cli("init")).exitCode).toBe(0);
-    const wrapperFile = path.join(project.dir, "tdm-litellm.yaml");
-    writeFileSync(
-      wrapperFile,
-      readFileSync(wrapperFile, "utf8")
-        .replace(/remote: .*/, `remote: ${origin.url}`)
-        .replace(/port: 4000/, `port: ${port}`),
-    );
-    const configFile = path.join(
-      project.dir,
-      "config/proxy_server_config.yaml",
-    );
-    writeFileSync(
-      configFile,
-      readFileSync(configFile, "utf8").replace(
-        "model: openai/local-model",
-        `model: openai/${MODEL_ID}`,
-      ),
-    );
+    pointProjectAtTestParts(project.dir, { originUrl: origin.url, port });
     const checkout = await cli("checkout", POETRY_ERA_TAG);
     expect(checkout.exitCode, checkout.stderr).toBe(0);
   });

@@ -13,6 +13,7 @@ import {
   POETRY_ERA_TAG,
   POETRY_ERA_VERSION,
 } from "../support/litellm-release.js";
+import { pointProjectAtTestParts } from "../support/project.js";
 
 /**
  * The faults a user meets first, each a clear error: what happened, where,
@@ -36,13 +37,7 @@ describe("up refuses with a clear error", () => {
       GEMINI_API_KEY: "test-gemini-key-never-called",
     });
     expect((await cli("init")).exitCode).toBe(0);
-    const wrapperFile = path.join(project.dir, "tdm-litellm.yaml");
-    writeFileSync(
-      wrapperFile,
-      readFileSync(wrapperFile, "utf8")
-        .replace(/remote: .*/, `remote: ${origin.url}`)
-        .replace(/port: 4000/, `port: ${port}`),
-    );
+    pointProjectAtTestParts(project.dir, { originUrl: origin.url, port });
     const checkout = await cli("checkout", POETRY_ERA_TAG);
     expect(checkout.exitCode, checkout.stderr).toBe(0);
     configFile = path.join(project.dir, "config/proxy_server_config.yaml");

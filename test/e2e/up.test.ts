@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,10 +17,10 @@ import {
 } from "../support/litellm-release.js";
 import {
   ANSWER_MARKER,
-  MODEL_ID,
   startModelServer,
   type ModelServer,
 } from "../support/model-server.js";
+import { pointProjectAtTestParts } from "../support/project.js";
 
 /**
  * The main job, for real: a LiteLLM origin built from the release's PyPI
@@ -63,24 +63,7 @@ describe(`up with LiteLLM ${POETRY_ERA_VERSION} from a pinned checkout`, () => {
 
     // Point the project at the test origin, a free port and the model the
     // local server offers.
-    const wrapperFile = path.join(project.dir, "tdm-litellm.yaml");
-    writeFileSync(
-      wrapperFile,
-      readFileSync(wrapperFile, "utf8")
-        .replace(/remote: .*/, `remote: ${origin.url}`)
-        .replace(/port: 4000/, `port: ${port}`),
-    );
-    const configFile = path.join(
-      project.dir,
-      "config/proxy_server_config.yaml",
-    );
-    writeFileSync(
-      configFile,
-      readFileSync(configFile, "utf8").replace(
-        "model: openai/local-model",
-        `model: openai/${MODEL_ID}`,
-      ),
-    );
+    pointProjectAtTestParts(project.dir, { originUrl: origin.url, port });
   });
 
   it("checkout clones the origin and records the pin", async () => {
