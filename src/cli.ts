@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createRequire } from "node:module";
+import packageJson from "../package.json" with { type: "json" };
 import { ExitCode, ExitError, UserError } from "./errors.js";
 import { renderError } from "./output/render-error.js";
 
@@ -8,10 +8,6 @@ import { renderError } from "./output/render-error.js";
  * exit code. Command modules are imported only when their command runs, so
  * `--help` and `--version` stay fast.
  */
-const packageJson = createRequire(import.meta.url)("../package.json") as {
-  version: string;
-};
-
 export interface GlobalOptions {
   config?: string;
   verbose?: boolean;

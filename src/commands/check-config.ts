@@ -32,7 +32,7 @@ export async function runCheckConfig(
 ): Promise<void> {
   const wrapper =
     options.config || tryFindWrapperConfig(process.cwd())
-      ? loadWrapperConfigOrThrow({ explicitPath: options.config })
+      ? await loadWrapperConfigOrThrow({ explicitPath: options.config })
       : undefined;
   const file = options.file
     ? path.resolve(options.file)

@@ -21,7 +21,7 @@ const MAX_LISTED_FILES = 10;
 export async function runCheckout(
   options: CheckoutCommandOptions,
 ): Promise<void> {
-  const { wrapper, logger } = loadContext(options);
+  const { wrapper, logger } = await loadContext(options);
   const pinned = wrapper.data.litellm;
   const ref = options.ref ?? pinned.ref;
   if (!ref) {

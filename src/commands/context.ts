@@ -11,9 +11,11 @@ export interface CommandContext {
 }
 
 /** What most commands start with: the wrapper config and a logger. */
-export function loadContext(options: GlobalOptions): CommandContext {
+export async function loadContext(
+  options: GlobalOptions,
+): Promise<CommandContext> {
   return {
-    wrapper: loadWrapperConfigOrThrow({ explicitPath: options.config }),
+    wrapper: await loadWrapperConfigOrThrow({ explicitPath: options.config }),
     logger: createLogger({ verbose: options.verbose === true }),
   };
 }

@@ -137,7 +137,7 @@ async function checkPostgres(): Promise<Check> {
 async function checkProject(options: GlobalOptions): Promise<Check[]> {
   let wrapper: WrapperConfig;
   try {
-    wrapper = loadWrapperConfigOrThrow({ explicitPath: options.config });
+    wrapper = await loadWrapperConfigOrThrow({ explicitPath: options.config });
   } catch (error) {
     return [
       {

@@ -10,7 +10,7 @@ import { loadContext } from "./context.js";
 
 /** Stops the proxy `up` started; a no-op when nothing runs. */
 export async function runDown(options: GlobalOptions): Promise<void> {
-  const { wrapper, logger } = loadContext(options);
+  const { wrapper, logger } = await loadContext(options);
   const state = tryReadProxyState(wrapper.projectDir);
   if (!state) {
     logger.info("no proxy is running for this project");

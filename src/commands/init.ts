@@ -8,12 +8,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { GlobalOptions } from "../cli.js";
 import { isErrnoException, UserError } from "../errors.js";
 import { createLogger } from "../output/logger.js";
-
-const TEMPLATES = fileURLToPath(new URL("../../config/", import.meta.url));
+import { packageRoot } from "../package-root.js";
 
 export interface InitOptions extends GlobalOptions {
   dir: string;
@@ -35,7 +33,7 @@ export async function runInit(options: InitOptions): Promise<void> {
     });
   }
   const template = (name: string) =>
-    readFileSync(path.join(TEMPLATES, name), "utf8");
+    readFileSync(path.join(packageRoot(), "config", name), "utf8");
   const files: PlannedFile[] = [
     {
       relative: "tdm-litellm.yaml",

@@ -16,7 +16,7 @@ export type LogsOptions = GlobalOptions & { follow?: boolean; lines: number };
  * then with `-f` what is appended, across rotation, until Ctrl-C.
  */
 export async function runLogs(options: LogsOptions): Promise<void> {
-  const { wrapper, logger } = loadContext(options);
+  const { wrapper, logger } = await loadContext(options);
   const state = tryReadProxyState(wrapper.projectDir);
   const logPath = state?.logPath ?? proxyLogPath(wrapper.projectDir);
 

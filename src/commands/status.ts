@@ -80,7 +80,7 @@ export interface ProjectStatus {
 
 /** Exit 0 when running and healthy, 1 when not running, 3 when unhealthy. */
 export async function runStatus(options: StatusOptions): Promise<void> {
-  const { wrapper, logger } = loadContext(options);
+  const { wrapper, logger } = await loadContext(options);
   const status = await readProjectStatus(wrapper);
 
   if (options.json) {

@@ -11,7 +11,7 @@ export interface SyncOptions extends GlobalOptions {
 }
 
 export async function runSync(options: SyncOptions): Promise<void> {
-  const { wrapper, logger } = loadContext(options);
+  const { wrapper, logger } = await loadContext(options);
   const environment = await ensurePythonEnvironment({
     checkoutPath: wrapper.checkoutPath,
     python: options.python ?? wrapper.data.python,

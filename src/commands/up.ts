@@ -48,7 +48,7 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/;
 
 export async function runUp(options: UpOptions): Promise<void> {
   const startedAt = performance.now();
-  const { wrapper, logger } = loadContext(options);
+  const { wrapper, logger } = await loadContext(options);
   const host = options.host ?? wrapper.data.proxy.host;
   const port = options.port ?? wrapper.data.proxy.port;
   const allowNonLoopback =
@@ -131,21 +131,26 @@ async function prepareAndStart(
   },
 ): Promise<void> {
   const { wrapper, logger, host, port, release, startedAt } = context;
-  const { head: commit, notes } = await verifyPinOrThrow({
+  // Git answers in processes of its own while this one checks the config;
+  // the pin's verdict is still the first one reported.
+  const pinCheck = verifyPinOrThrow({
     checkoutPath: wrapper.checkoutPath,
     pinnedRef: wrapper.data.litellm.ref,
     pinnedCommit: wrapper.data.litellm.commit,
     patchPaths: wrapper.patchPaths,
   });
+  pinCheck.catch(() => undefined);
+  let checked: ReturnType<typeof checkConfigForStart>;
+  try {
+    checked = checkConfigForStart(wrapper);
+  } catch (error) {
+    await pinCheck;
+    throw error;
+  }
+  const { head: commit, notes } = await pinCheck;
   for (const note of notes) logger.info(note);
+  const { base, entry, report } = checked;
 
-  const base = buildBaseEnvironment({ envFile: wrapper.envFilePath });
-  const entry = proxyEntry(wrapper.checkoutPath, commit);
-  const report = checkProxyConfig({
-    file: wrapper.proxyConfigPath,
-    env: base,
-    litellmVersion: entry.version,
-  });
   if (report.errorCount > 0) {
     process.stderr.write(renderReport(report));
     throw new UserError("the proxy config has errors; nothing was started", {
@@ -249,6 +254,18 @@ async function prepareAndStart(
   await runAttached(request);
 }
 
+/** The proxy's base environment and its config, checked in it. */
+function checkConfigForStart(wrapper: WrapperConfig) {
+  const base = buildBaseEnvironment({ envFile: wrapper.envFilePath });
+  const entry = proxyEntry(wrapper.checkoutPath);
+  const report = checkProxyConfig({
+    file: wrapper.proxyConfigPath,
+    env: base,
+    litellmVersion: entry.version,
+  });
+  return { base, entry, report };
+}
+
 /** Codes of the config check that say the master key can be guessed. */
 const WEAK_KEY_CODES = new Set(["master-key-unsafe", "master-key-weak"]);
 
@@ -323,7 +340,7 @@ function describePortConflict(
  * detached), so `restart` brings back what `up` started.
  */
 export async function runRestart(options: UpOptions): Promise<void> {
-  const { wrapper } = loadContext(options);
+  const { wrapper } = await loadContext(options);
   const previous = tryReadProxyState(wrapper.projectDir);
   await runDown(options);
   await runUp({

@@ -43,11 +43,12 @@ export async function readPatchStatuses(
   git: GitRepo,
   patchFiles: string[],
 ): Promise<PatchStatus[]> {
-  const statuses: PatchStatus[] = [];
-  for (const file of patchFiles) {
-    statuses.push({ file, state: await readPatchState(git, file) });
-  }
-  return statuses;
+  return Promise.all(
+    patchFiles.map(async (file) => ({
+      file,
+      state: await readPatchState(git, file),
+    })),
+  );
 }
 
 /**

@@ -74,19 +74,24 @@ export async function inspectPin(options: {
   if (!isCheckout(checkoutPath)) return empty;
 
   const git = gitIn(checkoutPath);
-  const head = await tryResolveCommit(git, "HEAD");
-  const branch = await tryReadBranch(git);
-  const pinInClone =
-    pinnedCommit !== undefined && (await hasCommitLocally(git, pinnedCommit));
+  // The questions are independent and git answers them read-only, so they
+  // run at once: `up` waits for the slowest, not for their sum.
+  const [head, branch, pinInClone, status, patches] = await Promise.all([
+    tryResolveCommit(git, "HEAD"),
+    tryReadBranch(git),
+    pinnedCommit === undefined ? false : hasCommitLocally(git, pinnedCommit),
+    readStatusOrThrow(git),
+    readPatchStatuses(git, patchPaths),
+  ]);
   const divergence =
-    head && pinnedCommit && pinInClone
+    head && pinnedCommit && pinInClone && head !== pinnedCommit
       ? await countDivergenceOrThrow(git, pinnedCommit, head)
       : { behind: 0, ahead: 0 };
   const localCommits =
     divergence.ahead > 0 && pinnedCommit
       ? await countLocalCommitsOrThrow(git, pinnedCommit)
       : 0;
-  const entries = parseStatus(await readStatusOrThrow(git));
+  const entries = parseStatus(status);
   return {
     ...empty,
     present: true,
@@ -97,7 +102,7 @@ export async function inspectPin(options: {
     localCommits,
     upstreamCommits: divergence.ahead - localCommits,
     missingPinCommits: divergence.behind,
-    patches: await readPatchStatuses(git, patchPaths),
+    patches,
     dirtyFiles: entries
       .filter((entry) => !isUiOutputPath(entry.path))
       .map((entry) => entry.path),

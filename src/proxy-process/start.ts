@@ -2,10 +2,10 @@ import chalk from "chalk";
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ExitCode, ExitError, UserError } from "../errors.js";
 import type { Logger } from "../output/logger.js";
 import { redactKnownSecrets } from "../output/mask.js";
+import { packageRoot } from "../package-root.js";
 import { renderReadyBanner, type BannerFacts } from "./banner.js";
 import { livelinessUrl, waitUntilHealthy } from "./health.js";
 import { spawnDetached, writeExecPlan, type LaunchPlan } from "./launch.js";
@@ -130,7 +130,7 @@ export async function handOverToProxy(
   const watcher = spawn(
     process.execPath,
     [
-      fileURLToPath(new URL("./start-watcher.js", import.meta.url)),
+      path.join(packageRoot(), "dist", "proxy-process", "start-watcher.js"),
       JSON.stringify({
         facts: {
           ...request.banner,

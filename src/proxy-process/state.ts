@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { projectStateDir } from "../paths.js";
 import { isProcessAlive, tryReadStartTime } from "./process-info.js";

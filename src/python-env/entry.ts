@@ -45,7 +45,7 @@ finally:
         os.kill(os.getpid(), signal.SIGINT)
 `.trim();
 
-export function proxyEntry(checkoutPath: string, _commit: string): ProxyEntry {
+export function proxyEntry(checkoutPath: string): ProxyEntry {
   const { version } = readPyprojectOrThrow(checkoutPath);
   return {
     args: ["-c", PROXY_BOOTSTRAP],

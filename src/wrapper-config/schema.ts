@@ -1,6 +1,5 @@
-import { z } from "zod";
+import * as z from "zod";
 
-export const WRAPPER_CONFIG_FILE = "tdm-litellm.yaml";
 export const DEFAULT_REMOTE = "https://github.com/BerriAI/litellm.git";
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = "127.0.0.1";

@@ -46,7 +46,7 @@ function installLogOf(key: string): string {
 }
 
 async function startAndWaitLive(checkout: string, python: string) {
-  const entry = proxyEntry(checkout, "test");
+  const entry = proxyEntry(checkout);
   const work = temporaryDir("tdm-litellm-proxy-");
   const port = await freePort();
   const proxy = startProxy({

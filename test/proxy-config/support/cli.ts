@@ -8,7 +8,7 @@ export const CLI = path.join(REPO_ROOT, "dist", "cli.js");
 /** The built CLI; built here when a targeted run comes before `npm test`. */
 export async function ensureBuilt(): Promise<void> {
   if (existsSync(CLI)) return;
-  await execa("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO_ROOT });
+  await execa(process.execPath, ["scripts/build.mjs"], { cwd: REPO_ROOT });
 }
 
 /** Runs `tdm-litellm <args>` without colours, never rejecting. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../errors.js";
-import { parseWrapperConfigOrThrow } from "./load.js";
+import { parseWrapperConfigOrThrow } from "./parse.js";
 
 function errorOf(text: string): UserError {
   try {
