@@ -69,6 +69,7 @@ type Places = Map<object, (string | number)[]>;
 class PlainBlockReader {
   readonly lineCounter = new LineCounter();
   readonly places: Places = new Map();
+  private readonly textKeys = new Set<string>();
   private readonly lineStarts: number[];
   private line = -1;
   /** Where the next node starts: an offset, and its column (-1 at the end). */
@@ -131,8 +132,7 @@ class PlainBlockReader {
       const key = this.text.slice(this.pos, colon);
       // A key PyYAML makes a number, a date or null, and a duplicate
       // (which deserves a warning), are the full loader's to read.
-      const isText = resolvePlainTag(key) === "str" && key !== "__proto__";
-      if (!isText || Object.hasOwn(mapping, key)) this.giveUp();
+      if (!this.isTextKey(key) || Object.hasOwn(mapping, key)) this.giveUp();
       entries.push(key, this.pos);
       const inline = this.skipSpaces(colon + 1);
       if (this.isLineEnd(inline)) {
@@ -305,6 +305,14 @@ class PlainBlockReader {
   private isKey(offset: number): boolean {
     PLAIN_KEY.lastIndex = offset;
     return PLAIN_KEY.test(this.text);
+  }
+
+  /** A key PyYAML keeps as text (a config repeats the same few keys). */
+  private isTextKey(key: string): boolean {
+    if (this.textKeys.has(key)) return true;
+    if (resolvePlainTag(key) !== "str" || key === "__proto__") return false;
+    this.textKeys.add(key);
+    return true;
   }
 
   /** `- ` (or `-` ending its line) starting a sequence entry. */

@@ -147,14 +147,16 @@ export function constructTimestamp(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** The digits `parseInt` may read in each radix, and nothing else. */
+const DIGITS: Readonly<Record<number, RegExp>> = {
+  2: /^[01]+$/,
+  8: /^[0-7]+$/,
+  10: /^[0-9]+$/,
+  16: /^[0-9a-f]+$/i,
+};
+
 function parseStrict(digits: string, radix: number): number {
-  const pattern = {
-    2: /^[01]+$/,
-    8: /^[0-7]+$/,
-    10: /^[0-9]+$/,
-    16: /^[0-9a-f]+$/i,
-  }[radix];
-  if (!pattern?.test(digits)) return NaN;
+  if (!DIGITS[radix]?.test(digits)) return NaN;
   return parseInt(digits, radix);
 }
 
