@@ -23,7 +23,7 @@ import {
 } from "./known-keys.js";
 import { RULES, type Finding } from "./rules/index.js";
 import { unknownKeyHint } from "./rules/settings.js";
-import { configSchema } from "./schema.js";
+import { configQuickTest, configSchema } from "./schema.js";
 import { collectSecrets, maskSourceLine, maskText } from "./secrets.js";
 import { lineText, type SourceFile, type YamlPath } from "./source.js";
 import type {
@@ -140,6 +140,9 @@ function checkShape(
   resolved: Config,
   report: (finding: Finding) => void,
 ): void {
+  // Most configs are well shaped, and zod is asked only to explain what
+  // the quick test cannot vouch for.
+  if (configQuickTest()(resolved)) return;
   // One parse per process: compiling zod's fast path (with `new Function`)
   // costs more than it saves.
   const result = configSchema().safeParse(resolved, { jitless: true });
