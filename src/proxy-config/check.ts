@@ -24,7 +24,7 @@ import {
 import { RULES, type Finding } from "./rules/index.js";
 import { unknownKeyHint } from "./rules/settings.js";
 import { configQuickTest, configSchema } from "./schema.js";
-import { collectSecrets, maskSourceLine, maskText } from "./secrets.js";
+import { collectSecrets, secretMasker } from "./secrets.js";
 import { lineText, type SourceFile, type YamlPath } from "./source.js";
 import type {
   CheckOptions,
@@ -277,6 +277,7 @@ function finish(
   const byFile = new Map(
     sources.map((source, index) => [source.file, { source, index }]),
   );
+  const mask = secretMasker(secrets);
   const masked = diagnostics.map((diagnostic) => {
     const entry = byFile.get(diagnostic.file);
     const text =
@@ -285,9 +286,9 @@ function finish(
         : undefined;
     return {
       ...diagnostic,
-      message: maskText(diagnostic.message, secrets),
-      ...(diagnostic.hint ? { hint: maskText(diagnostic.hint, secrets) } : {}),
-      ...(text !== undefined ? { source: maskSourceLine(text, secrets) } : {}),
+      message: mask.text(diagnostic.message),
+      ...(diagnostic.hint ? { hint: mask.text(diagnostic.hint) } : {}),
+      ...(text !== undefined ? { source: mask.sourceLine(text) } : {}),
     };
   });
   masked.sort(
