@@ -34,14 +34,53 @@ export function redactKnownSecrets(
   text: string,
   secrets: Iterable<string>,
 ): string {
+  return knownSecretsRedactor(secrets)(text);
+}
+
+/** Shorter values are not searched for in text (too common). */
+const MIN_REDACTED_LENGTH = 4;
+
+/**
+ * `redactKnownSecrets` for many texts: the secrets are sorted and indexed
+ * once (a report of many findings on a config of many keys would
+ * otherwise search every finding for every key).
+ */
+export function knownSecretsRedactor(
+  secrets: Iterable<string>,
+): (text: string) => string {
   const values = [...new Set(secrets)]
-    .filter((value) => value.length >= 4)
+    .filter((value) => value.length >= MIN_REDACTED_LENGTH)
     .sort((a, b) => b.length - a.length);
-  let result = text;
+  const masks = values.map(maskSecret);
+  const holdsAny = compileFinder(values);
+  return (text) => {
+    // Nothing is replaced unless a secret is in the text as given.
+    if (!holdsAny(text)) return maskUrlPasswords(text);
+    let result = text;
+    values.forEach((value, index) => {
+      result = result.split(value).join(masks[index]);
+    });
+    return maskUrlPasswords(result);
+  };
+}
+
+/** Whether a text holds any of the values, looked up by how they start. */
+function compileFinder(values: readonly string[]): (text: string) => boolean {
+  const byStart = new Map<string, string[]>();
   for (const value of values) {
-    result = result.split(value).join(maskSecret(value));
+    const start = value.slice(0, MIN_REDACTED_LENGTH);
+    const same = byStart.get(start);
+    if (same) same.push(value);
+    else byStart.set(start, [value]);
   }
-  return maskUrlPasswords(result);
+  return (text) => {
+    for (let at = 0; at + MIN_REDACTED_LENGTH <= text.length; at += 1) {
+      const start = text.slice(at, at + MIN_REDACTED_LENGTH);
+      const candidates = byStart.get(start);
+      if (candidates?.some((value) => text.startsWith(value, at))) return true;
+    }
+    return false;
+  };
 }
 
 /** Values of the environment whose names look secret. */
@@ -65,6 +104,11 @@ export function maskSourceLine(
   line: string,
   secrets: readonly string[],
 ): string {
+  return redactKnownSecrets(maskSecretAssignment(line), secrets);
+}
+
+/** A source line with the value of a secret-looking key masked. */
+export function maskSecretAssignment(line: string): string {
   const match = ASSIGNMENT.exec(line);
   let masked = line;
   if (match) {
@@ -82,5 +126,5 @@ export function maskSourceLine(
       masked = `${head}${quote}${maskSecret(plainValue)}${quote}${tail}`;
     }
   }
-  return redactKnownSecrets(masked, secrets);
+  return masked;
 }

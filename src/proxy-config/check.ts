@@ -23,8 +23,8 @@ import {
 } from "./known-keys.js";
 import { RULES, type Finding } from "./rules/index.js";
 import { unknownKeyHint } from "./rules/settings.js";
-import { configSchema } from "./schema.js";
-import { collectSecrets, maskSourceLine, maskText } from "./secrets.js";
+import { configQuickTest, configSchema } from "./schema.js";
+import { collectSecrets, secretMasker } from "./secrets.js";
 import { lineText, type SourceFile, type YamlPath } from "./source.js";
 import type {
   CheckOptions,
@@ -140,7 +140,12 @@ function checkShape(
   resolved: Config,
   report: (finding: Finding) => void,
 ): void {
-  const result = configSchema().safeParse(resolved);
+  // Most configs are well shaped, and zod is asked only to explain what
+  // the quick test cannot vouch for.
+  if (configQuickTest()(resolved)) return;
+  // One parse per process: compiling zod's fast path (with `new Function`)
+  // costs more than it saves.
+  const result = configSchema().safeParse(resolved, { jitless: true });
   if (result.success) return;
   for (const issue of result.error.issues) {
     const issuePath = issue.path.filter(
@@ -272,6 +277,7 @@ function finish(
   const byFile = new Map(
     sources.map((source, index) => [source.file, { source, index }]),
   );
+  const mask = secretMasker(secrets);
   const masked = diagnostics.map((diagnostic) => {
     const entry = byFile.get(diagnostic.file);
     const text =
@@ -280,9 +286,9 @@ function finish(
         : undefined;
     return {
       ...diagnostic,
-      message: maskText(diagnostic.message, secrets),
-      ...(diagnostic.hint ? { hint: maskText(diagnostic.hint, secrets) } : {}),
-      ...(text !== undefined ? { source: maskSourceLine(text, secrets) } : {}),
+      message: mask.text(diagnostic.message),
+      ...(diagnostic.hint ? { hint: mask.text(diagnostic.hint) } : {}),
+      ...(text !== undefined ? { source: mask.sourceLine(text) } : {}),
     };
   });
   masked.sort(

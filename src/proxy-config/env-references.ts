@@ -62,12 +62,13 @@ export function findEnvReferences(
 ): EnvReference[] {
   const references: EnvReference[] = [];
   const visitMapping = (mapping: Config, path: YamlPath) => {
-    for (const [key, value] of Object.entries(mapping)) {
-      const at = [...path, key];
-      if (isMapping(value)) visitMapping(value, at);
-      else if (Array.isArray(value)) visitList(value, at);
+    for (const key in mapping) {
+      const value = mapping[key];
+      if (isMapping(value)) visitMapping(value, [...path, key]);
+      else if (Array.isArray(value)) visitList(value, [...path, key]);
       else if (isReference(value)) {
         const name = value.slice(ENV_PREFIX.length);
+        const at = [...path, key];
         references.push({ name, path: at, state: stateOf(env[name]) });
       }
     }
@@ -122,7 +123,8 @@ function stateOf(value: string | undefined): ReferenceState {
 export function resolveReferences(config: Config, env: Environment): Config {
   const resolveMapping = (mapping: Config): Config => {
     const result: Config = {};
-    for (const [key, value] of Object.entries(mapping)) {
+    for (const key in mapping) {
+      const value = mapping[key];
       if (isMapping(value)) result[key] = resolveMapping(value);
       else if (Array.isArray(value)) {
         result[key] = value.map((item: unknown) =>

@@ -15,17 +15,17 @@ import {
   constructBool,
   constructFloat,
   constructInt,
-  constructTimestamp,
+  constructScalar,
+  REFUSED,
   resolvePlainTag,
 } from "./pyyaml-scalars.js";
+import { tryLoadPlainBlocks } from "./plain-blocks.js";
 
-/** A place in the text, as offsets. */
-export type Range = readonly [start: number, end: number];
-
+/** Where a value was written, as the offsets at which things start. */
 export interface Place {
   /** The key of the pair that holds the value, when it is in a mapping. */
-  key?: Range;
-  value: Range;
+  key?: number;
+  value: number;
 }
 
 export interface LoadProblem {
@@ -69,14 +69,28 @@ const SCALAR_MARKER = "\x1f";
  * resolution, duplicate keys last-wins (each reported as a warning), merge
  * keys, and refusals for what PyYAML refuses while the `yaml` package
  * accepts it (TABs where a token may start, control characters, tags
- * without a safe constructor, collections as keys).
+ * without a safe constructor, collections as keys). The plain YAML most
+ * configs are written in takes a fast path; the rest goes through the
+ * `yaml` package's document.
  */
 export function loadLikePyYaml(text: string): LoadedYaml {
+  const problems = findRefusedCharacters(text);
+  if (problems.length === 0) {
+    const plain = tryLoadPlainBlocks(text);
+    if (plain) return { ...plain, problems };
+  }
+  return loadThroughDocument(text, problems);
+}
+
+/**
+ * The loader for any YAML, through the `yaml` package's document (exported
+ * for the test that holds the fast path to it).
+ */
+export function loadThroughDocument(
+  text: string,
+  problems = findRefusedCharacters(text),
+): LoadedYaml {
   const lineCounter = new LineCounter();
-  const problems: LoadProblem[] = [
-    ...findNonPrintable(text),
-    ...findTabsBetweenTokens(text),
-  ];
   const document = parseDocument(text, {
     lineCounter,
     version: "1.1",
@@ -129,18 +143,15 @@ function findPlace(
         (item) => isPair(item) && keyText(item.key) === String(segment),
       );
       if (!pair) return undefined;
-      const key = (pair.key as Node | null)?.range;
-      const value = (pair.value as Node | null)?.range ?? key;
-      if (!value) return undefined;
-      place = {
-        ...(key ? { key: [key[0], key[1]] as const } : {}),
-        value: [value[0], value[1]],
-      };
+      const key = (pair.key as Node | null)?.range?.[0];
+      const value = (pair.value as Node | null)?.range?.[0] ?? key;
+      if (value === undefined) return undefined;
+      place = key === undefined ? { value } : { key, value };
       node = pair.value;
     } else if (isSeq(node) && typeof segment === "number") {
       const item = node.items[segment] as Node | undefined;
       if (!item?.range) return undefined;
-      place = { value: [item.range[0], item.range[1]] };
+      place = { value: item.range[0] };
       node = item;
     } else return undefined;
   }
@@ -164,6 +175,10 @@ function keyText(key: unknown): string | undefined {
     default:
       return text;
   }
+}
+
+function findRefusedCharacters(text: string): LoadProblem[] {
+  return [...findNonPrintable(text), ...findTabsBetweenTokens(text)];
 }
 
 function findNonPrintable(text: string): LoadProblem[] {
@@ -281,33 +296,12 @@ class Constructor {
         : shortTag(node.tag);
     const isPlain = node.type === "PLAIN" || node.tag === "!";
     const tag = explicit ?? (isPlain ? resolvePlainTag(text) : "str");
-    const value = this.constructScalarAs(tag, text);
+    const value = constructScalar(tag, text);
     if (value === REFUSED) {
       return this.refuseScalar(node as Node, path, tag, text);
     }
     this.built.set(node as Node, value);
     return value;
-  }
-
-  private constructScalarAs(tag: string | undefined, text: string): unknown {
-    switch (tag) {
-      case "str":
-        return text;
-      case "null":
-        return null;
-      case "bool":
-        return constructBool(text) ?? REFUSED;
-      case "int":
-        return constructInt(text) ?? REFUSED;
-      case "float":
-        return constructFloat(text) ?? REFUSED;
-      case "timestamp":
-        return constructTimestamp(text) ?? REFUSED;
-      case "binary":
-        return Buffer.from(text.replace(/\s/g, ""), "base64");
-      default:
-        return REFUSED;
-    }
   }
 
   private constructMap(node: Node, path: (string | number)[]): unknown {
@@ -435,7 +429,6 @@ class Constructor {
   }
 }
 
-const REFUSED = Symbol("refused");
 const KNOWN_SCALAR_TAGS = new Set(["bool", "int", "float", "timestamp"]);
 
 /** `int` for `tag:yaml.org,2002:int`; the tag itself when it is not one. */

@@ -52,6 +52,34 @@ export function resolvePlainTag(text: string): ImplicitTag {
   return "str";
 }
 
+/** What a constructor gives for a value PyYAML refuses. */
+export const REFUSED = Symbol("refused");
+
+/** The value of a scalar with a resolved tag, as PyYAML constructs it. */
+export function constructScalar(
+  tag: string | undefined,
+  text: string,
+): unknown {
+  switch (tag) {
+    case "str":
+      return text;
+    case "null":
+      return null;
+    case "bool":
+      return constructBool(text) ?? REFUSED;
+    case "int":
+      return constructInt(text) ?? REFUSED;
+    case "float":
+      return constructFloat(text) ?? REFUSED;
+    case "timestamp":
+      return constructTimestamp(text) ?? REFUSED;
+    case "binary":
+      return Buffer.from(text.replace(/\s/g, ""), "base64");
+    default:
+      return REFUSED;
+  }
+}
+
 /** PyYAML's `construct_yaml_bool`; undefined when it would raise. */
 export function constructBool(text: string): boolean | undefined {
   const lower = text.toLowerCase();
@@ -119,14 +147,16 @@ export function constructTimestamp(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** The digits `parseInt` may read in each radix, and nothing else. */
+const DIGITS: Readonly<Record<number, RegExp>> = {
+  2: /^[01]+$/,
+  8: /^[0-7]+$/,
+  10: /^[0-9]+$/,
+  16: /^[0-9a-f]+$/i,
+};
+
 function parseStrict(digits: string, radix: number): number {
-  const pattern = {
-    2: /^[01]+$/,
-    8: /^[0-7]+$/,
-    10: /^[0-9]+$/,
-    16: /^[0-9a-f]+$/i,
-  }[radix];
-  if (!pattern?.test(digits)) return NaN;
+  if (!DIGITS[radix]?.test(digits)) return NaN;
   return parseInt(digits, radix);
 }
 

@@ -5,6 +5,7 @@ import {
   ROUTER_SETTINGS_KEYS,
   TOP_LEVEL_KEYS,
 } from "./known-keys.js";
+import { compileQuickTest, type QuickTest } from "./quick-test.js";
 
 /**
  * The shape LiteLLM reads, as zod schemas built on first use (the CLI's
@@ -16,10 +17,17 @@ import {
 export type ConfigSchema = z.ZodType;
 
 let cached: ConfigSchema | undefined;
+let cachedQuickTest: QuickTest | undefined;
 
 export function configSchema(): ConfigSchema {
   cached ??= buildSchema();
   return cached;
+}
+
+/** Passes a config the schema certainly accepts; see `compileQuickTest`. */
+export function configQuickTest(): QuickTest {
+  cachedQuickTest ??= compileQuickTest(configSchema());
+  return cachedQuickTest;
 }
 
 /** Any of these keys, each of any type unless `typed` says otherwise. */

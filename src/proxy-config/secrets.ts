@@ -1,6 +1,7 @@
 import {
   isSecretName,
-  redactKnownSecrets,
+  knownSecretsRedactor,
+  maskSecretAssignment,
   secretValuesOf,
 } from "../output/mask.js";
 import { ENV_PREFIX, type Environment } from "./env-references.js";
@@ -44,6 +45,14 @@ export function collectSecrets(
 
 export { maskSourceLine } from "../output/mask.js";
 
-export function maskText(text: string, secrets: readonly string[]): string {
-  return redactKnownSecrets(text, secrets);
+/** Masks the secrets in a report's texts and source lines. */
+export function secretMasker(secrets: readonly string[]): {
+  text(text: string): string;
+  sourceLine(line: string): string;
+} {
+  const redact = knownSecretsRedactor(secrets);
+  return {
+    text: redact,
+    sourceLine: (line) => redact(maskSecretAssignment(line)),
+  };
 }

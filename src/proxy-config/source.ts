@@ -1,4 +1,4 @@
-import type { LoadedYaml, Range } from "./pyyaml-load.js";
+import type { LoadedYaml } from "./pyyaml-load.js";
 
 export type YamlPath = readonly (string | number)[];
 
@@ -27,11 +27,11 @@ export function positionIn(
   for (let depth = path.length; depth > 0; depth -= 1) {
     const place = source.loaded.placeOf(path.slice(0, depth));
     if (!place) continue;
-    const range: Range =
+    const offset =
       prefer === "key" || depth < path.length
         ? (place.key ?? place.value)
         : place.value;
-    return positionOfOffset(source, range[0]);
+    return positionOfOffset(source, offset);
   }
   // Nothing of the path exists: the section is to be added, at the top.
   return { line: 1, column: 1 };

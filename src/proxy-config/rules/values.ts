@@ -25,10 +25,11 @@ const SECTIONS_WITH_VALUES = [
 /** Template placeholders left in: starts, then every call fails. */
 export const checkPlaceholders: Rule = (context) => {
   for (const section of SECTIONS_WITH_VALUES) {
-    walkStrings(context.config[section], [section], (value, path) => {
+    walkStrings(context.config[section], [section], (value, walked) => {
       const found = PLACEHOLDERS.find(([pattern]) => pattern.test(value));
       if (!found) return;
       const [pattern, what] = found;
+      const path = [...walked];
       const MAX_QUOTED = 80;
       const text =
         value.length <= MAX_QUOTED
@@ -306,17 +307,27 @@ function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "";
 }
 
+/**
+ * Calls `visit` with every string in a value and its path. The path is one
+ * array that the walk changes as it goes: copy it to keep it.
+ */
 function walkStrings(
   value: unknown,
-  path: YamlPath,
+  path: (string | number)[],
   visit: (value: string, path: YamlPath) => void,
 ): void {
   if (typeof value === "string") visit(value, path);
   else if (Array.isArray(value)) {
-    value.forEach((item, index) => walkStrings(item, [...path, index], visit));
+    for (let index = 0; index < value.length; index += 1) {
+      path.push(index);
+      walkStrings(value[index], path, visit);
+      path.pop();
+    }
   } else if (isMapping(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      walkStrings(item, [...path, key], visit);
+    for (const key in value) {
+      path.push(key);
+      walkStrings(value[key], path, visit);
+      path.pop();
     }
   }
 }
