@@ -224,4 +224,13 @@ function isCommanderExit(
   );
 }
 
+// A reader that stops early (`check-config | head`) closes the pipe: stop
+// quietly with the status of a program ended by SIGPIPE, as other
+// command-line tools do, so a pipeline under `pipefail` still sees it.
+const SIGPIPE_STATUS = 128 + 13;
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(SIGPIPE_STATUS);
+});
+
 process.exitCode = await main(process.argv);

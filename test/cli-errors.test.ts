@@ -1,7 +1,13 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli, temporaryDirectory } from "./support/cli.js";
+import {
+  BIN,
+  cliEnvironment,
+  runCli,
+  temporaryDirectory,
+} from "./support/cli.js";
 
 /** Faults found by trying the CLI as a new user: each a short, fixable error. */
 describe("the CLI's usage errors", () => {
@@ -19,6 +25,33 @@ describe("the CLI's usage errors", () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`no tdm-litellm.yaml in ${dir}`);
     expect(result.stderr).toContain("tdm-litellm check-config <file>");
+  });
+
+  it("check-config stops quietly when its reader closes the pipe", async () => {
+    const dir = temp();
+    const file = path.join(dir, "config.yaml");
+    // Thousands of unset variables: a report far larger than a pipe holds.
+    const deployments = Array.from(
+      { length: 3_000 },
+      (_, i) =>
+        `  - model_name: m${i}\n    litellm_params:\n      model: openai/m${i}\n      api_base: os.environ/UNSET_BASE_${i}\n`,
+    );
+    writeFileSync(file, `model_list:\n${deployments.join("")}`);
+
+    const child = spawn(BIN, ["check-config", file], {
+      cwd: dir,
+      env: cliEnvironment(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) =>
+      child.on("close", resolve),
+    );
+
+    expect(status).toBe(141);
+    expect(stderr).toBe("");
   });
 
   it("check-config of a missing file blames the argument", async () => {
