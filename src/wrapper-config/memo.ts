@@ -21,8 +21,12 @@ interface Memo {
   data: WrapperConfigData;
 }
 
-/** A change this close to the read could share its timestamps: not kept. */
-const RACY_MS = 2_000;
+/**
+ * A file changed this close to the read could change again within the
+ * same tick of the file system's clock, keeping its timestamps: not kept.
+ * The clock's tick is a few milliseconds at most.
+ */
+const RACY_MS = 100;
 
 export function recallWrapperConfig(
   file: string,
