@@ -1,7 +1,11 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { recallWrapperConfig, rememberWrapperConfig } from "./memo.js";
+import {
+  readWithStamp,
+  recallWrapperConfig,
+  rememberWrapperConfig,
+} from "./memo.js";
 import {
   WRAPPER_CONFIG_FILE,
   wrapperConfigFrom,
@@ -51,9 +55,9 @@ export async function loadWrapperConfigOrThrow(options: {
 
   const remembered = recallWrapperConfig(file);
   if (remembered) return wrapperConfigFrom(file, remembered);
-  const stats = statSync(file, { bigint: true });
+  const { text, stamp } = readWithStamp(file);
   const { parseWrapperConfigOrThrow } = await import("./parse.js");
-  const config = parseWrapperConfigOrThrow(file, readFileSync(file, "utf8"));
-  rememberWrapperConfig(file, stats, config.data);
+  const config = parseWrapperConfigOrThrow(file, text);
+  rememberWrapperConfig(file, stamp, config.data);
   return config;
 }

@@ -41,20 +41,33 @@ export function recallWrapperConfig(
 }
 
 /**
- * Remembers what `stats`, taken before the file was read, describes. A
- * cache that cannot be written costs only speed, so failures are ignored.
+ * The file's text, and the stamp to remember its content by: none when it
+ * changed so recently that a next change could keep its timestamps.
  */
+export function readWithStamp(file: string): {
+  text: string;
+  stamp: string | undefined;
+} {
+  const stats = statSync(file, { bigint: true });
+  const text = readFileSync(file, "utf8");
+  const changedMsAgo = Date.now() - Number(stats.ctimeMs);
+  return {
+    text,
+    stamp: changedMsAgo < RACY_MS ? undefined : stampOf(file, stats),
+  };
+}
+
+/** Remembers the content read; a cache that cannot be written costs only speed. */
 export function rememberWrapperConfig(
   file: string,
-  stats: BigIntStats,
+  stamp: string | undefined,
   data: WrapperConfigData,
 ): void {
-  const changedMsAgo = Date.now() - Number(stats.ctimeMs);
-  if (changedMsAgo < RACY_MS) return;
+  if (stamp === undefined) return;
   try {
     const target = memoFile(file);
     mkdirSync(path.dirname(target), { recursive: true });
-    const memo: Memo = { stamp: stampOf(file, stats), data };
+    const memo: Memo = { stamp, data };
     writeFileAtomic(target, JSON.stringify(memo));
   } catch {
     // Read again next time.
